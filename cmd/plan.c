@@ -1,0 +1,635 @@
+/*
+ * psw-plan - the support plan: clients, their files, the caseload.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "client.h"
+#include "txn.h"
+
+static const char usage_text[] =
+"usage: psw-plan [options] command [arguments]\n"
+"\n"
+"commands:\n"
+"  list [--status S] [--worker W]   the caseload\n"
+"  validate [ID...]                 check client files; every problem\n"
+"  new ID --name NAME [--dob DATE] [--worker W] [--status referred|active]\n"
+"                                   a new client file\n"
+"  note ID [--kind K] [--minutes N] [--date D] TEXT|-\n"
+"                                   log a contact (session note)\n"
+"\n"
+"options:\n"
+"  --home DIR       the case folder (PSW_HOME)\n"
+"  --as-of DATE     what today is (PSW_TODAY)\n"
+"  --format F       text, tsv, csv or json\n"
+"  -q, --quiet      say nothing but errors\n"
+"  -e, --exit-status  exit 1 when a listing is empty\n"
+"  -h, --help       this text; psw-plan COMMAND --help for one command\n"
+"  --version        the version\n"
+"\n"
+"exit status: 0 ok, 1 empty with -e, 2 usage, 3 bad data, 4 locked,\n"
+"5 I/O error.  See psw-plan(1), psw-plan(5) and psw(7).\n";
+
+struct command {
+	const char *name;
+	int (*fn)(struct psw_cli *, int, char **);
+	const char *usage;
+};
+
+/* Print e and return its exit code. */
+static int
+fail(struct psw_cli *cli, const struct psw_err *e)
+{
+	psw_cli_error(cli, e);
+	return e->code ? e->code : PSW_EIO;
+}
+
+/*
+ * Parse a subcommand's options: the common ones plus `local`.  Calls
+ * local_fn for each local option; returns -1 to go on, or an exit code.
+ */
+static int
+parse_opts(struct psw_cli *cli, int argc, char **argv,
+    const struct option *local, size_t nlocal,
+    int (*local_fn)(void *, int, const char *), void *arg,
+    const char *usage)
+{
+	static const struct option common[] = { PSW_CLI_LONGOPTS };
+	struct option opts[32];
+	size_t ncommon = sizeof common / sizeof common[0], i;
+	int c, rc;
+
+	for (i = 0; i < ncommon; i++)
+		opts[i] = common[i];
+	for (i = 0; i < nlocal && ncommon + i < 31; i++)
+		opts[ncommon + i] = local[i];
+	memset(&opts[ncommon + i], 0, sizeof opts[0]);
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":qeh", opts, NULL)) != -1) {
+		if (psw_cli_option(cli, c, optarg))
+			continue;
+		if (c == '?' || c == ':')
+			return psw_cli_bad_option(cli, c, argv);
+		if (local_fn != NULL && (rc = local_fn(arg, c, optarg)) >= 0)
+			return rc;
+	}
+	if (cli->help) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	return -1;
+}
+
+/* --- list ---------------------------------------------------------- */
+
+struct list_opts {
+	struct psw_cli *cli;
+	const char *status, *worker;
+};
+
+enum { OPT_STATUS = PSW_OPT_FIRST_LOCAL, OPT_WORKER, OPT_NAME, OPT_DOB,
+    OPT_KIND, OPT_MINUTES, OPT_DATE };
+
+static int
+list_opt(void *arg, int c, const char *val)
+{
+	struct list_opts *o = arg;
+
+	if (c == OPT_STATUS)
+		o->status = val;
+	else if (c == OPT_WORKER)
+		o->worker = val;
+	return -1;
+}
+
+static int
+cmd_list(struct psw_cli *cli, int argc, char **argv)
+{
+	static const struct option local[] = {
+		{ "status", required_argument, NULL, OPT_STATUS },
+		{ "worker", required_argument, NULL, OPT_WORKER },
+	};
+	static const struct psw_column cols[] = {
+		{ "id", PSW_COL_STR, 0 },
+		{ "name", PSW_COL_STR, 0 },
+		{ "status", PSW_COL_STR, 0 },
+		{ "worker", PSW_COL_STR, 0 },
+		{ "opened", PSW_COL_DATE, 0 },
+	};
+	struct list_opts o = { cli, NULL, NULL };
+	enum psw_format fmt;
+	struct psw_table *t;
+	struct psw_out out;
+	struct psw_err e;
+	sqlite3_stmt *s = NULL;
+	char all[256];
+	size_t rows;
+	int rc;
+
+	rc = parse_opts(cli, argc, argv, local, 2, list_opt, &o,
+	    "usage: psw-plan list [--status S] [--worker W] [--format F]\n");
+	if (rc >= 0)
+		return rc;
+	if (optind < argc)
+		return psw_cli_usage_error(cli, "list takes no arguments "
+		    "('%s')", argv[optind]);
+	if (o.status != NULL && !psw_in_list(psw_client_statuses, o.status))
+		return psw_cli_usage_error(cli, "unknown status '%s' (use %s)",
+		    o.status, psw_list_join(psw_client_statuses, all,
+		    sizeof all));
+	if (psw_cli_format(cli, PSW_FMT_LISTING, &fmt, &e) < 0)
+		return psw_cli_usage_error(cli, "%s", e.msg);
+	if (psw_cli_open(cli, 0, &e) < 0)
+		return fail(cli, &e);
+
+	rc = sqlite3_prepare_v2(psw_index_db(&cli->index),
+	    "SELECT id, name, status, worker, opened FROM clients "
+	    "WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR worker = ?2) "
+	    "ORDER BY id", -1, &s, NULL);
+	if (rc != SQLITE_OK) {
+		psw_index_error(&cli->index, rc, "cannot list", &e);
+		return fail(cli, &e);
+	}
+	if (o.status)
+		sqlite3_bind_text(s, 1, o.status, -1, SQLITE_STATIC);
+	if (o.worker)
+		sqlite3_bind_text(s, 2, o.worker, -1, SQLITE_STATIC);
+	psw_out_init(&out, stdout, fmt);
+	if ((t = psw_table_new(&out, cols, 5)) == NULL) {
+		sqlite3_finalize(s);
+		psw_error(&e, PSW_EIO, "out of memory");
+		return fail(cli, &e);
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *cells[5];
+		int i;
+
+		for (i = 0; i < 5; i++)
+			cells[i] = (const char *)sqlite3_column_text(s, i);
+		if (psw_table_row(t, cells) < 0)
+			break;
+	}
+	sqlite3_finalize(s);
+	rows = psw_table_rows(t);
+	psw_table_end(t);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		psw_index_error(&cli->index, rc, "cannot list", &e);
+		return fail(cli, &e);
+	}
+	return rows == 0 && cli->exit_status ? PSW_EEMPTY : 0;
+}
+
+/* --- validate ------------------------------------------------------- */
+
+/* Check one client file; prints every problem; 1 if any, 0, or -code. */
+static int
+validate_one(struct psw_cli *cli, const char *id, size_t *nproblems)
+{
+	struct psw_diags d = PSW_DIAGS_INIT;
+	struct psw_client *c;
+	struct psw_doc *doc = NULL;
+	char name[96], line[PSW_ERR_MSG + 600];
+	struct psw_err e;
+	struct stat sb;
+	char *path;
+	size_t i;
+	int rc;
+
+	psw_store_client_name(id, name, sizeof name);
+	if ((path = psw_store_client_path(&cli->store, id)) == NULL)
+		return -PSW_EIO;
+	if (lstat(path, &sb) < 0 && errno == ENOENT) {
+		free(path);
+		psw_error(&e, PSW_EDATA, "no client '%s' (%s does not exist)",
+		    id, name);
+		psw_cli_error(cli, &e);
+		(*nproblems)++;
+		return 1;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		free(path);
+		fprintf(stderr, "%s: %s: not a regular file (symbolic links "
+		    "are refused)\n", cli->prog, name);
+		(*nproblems)++;
+		return 1;
+	}
+	rc = psw_doc_load_file(path, name, &doc, &e);
+	free(path);
+	if (rc < 0) {
+		psw_cli_error(cli, &e);
+		(*nproblems)++;
+		return 1;
+	}
+	rc = psw_client_read(doc, id, &c, &d);
+	for (i = 0; i < d.n; i++) {
+		struct psw_err pe;
+
+		psw_err_clear(&pe);
+		snprintf(pe.file, sizeof pe.file, "%s", d.v[i].file ?
+		    d.v[i].file : name);
+		pe.line = d.v[i].line;
+		pe.col = d.v[i].col;
+		snprintf(pe.msg, sizeof pe.msg, "%s", d.v[i].msg);
+		fprintf(stderr, "%s: %s\n", cli->prog,
+		    psw_err_format(&pe, line, sizeof line));
+	}
+	*nproblems += d.n;
+	psw_diags_release(&d);
+	psw_doc_free(doc);
+	if (rc == -PSW_EIO)
+		return rc;
+	return rc < 0 ? 1 : 0;
+}
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+cmd_validate(struct psw_cli *cli, int argc, char **argv)
+{
+	struct psw_err e;
+	char **ids = NULL;
+	size_t n = 0, cap = 0, i, bad = 0, problems = 0;
+	enum psw_format fmt;
+	struct dirent *de;
+	DIR *dir;
+	int rc;
+
+	rc = parse_opts(cli, argc, argv, NULL, 0, NULL, NULL,
+	    "usage: psw-plan validate [ID...]\n");
+	if (rc >= 0)
+		return rc;
+	if (psw_cli_format(cli, PSW_FMT_LISTING, &fmt, &e) < 0)
+		return psw_cli_usage_error(cli, "%s", e.msg);
+	for (i = (size_t)optind; i < (size_t)argc; i++)
+		if (psw_id_check(argv[i], &e) < 0)
+			return psw_cli_usage_error(cli, "%s", e.msg);
+	if (psw_cli_today(cli, &e) < 0)
+		return psw_cli_usage_error(cli, "%s", e.msg);
+	if (psw_store_open(&cli->store, cli->home, 0, cli->prog, &e) < 0)
+		return fail(cli, &e);
+	cli->store_open = 1;
+
+	if (optind < argc) {
+		for (i = (size_t)optind; i < (size_t)argc; i++) {
+			rc = validate_one(cli, argv[i], &problems);
+			if (rc < 0)
+				return -rc;
+			bad += (size_t)rc;
+		}
+		n = (size_t)(argc - optind);
+		goto done;
+	}
+	if ((dir = opendir(cli->store.clients)) == NULL && errno != ENOENT) {
+		psw_error_errno(&e, PSW_EIO, errno, "cannot read '%s'",
+		    cli->store.clients);
+		return fail(cli, &e);
+	}
+	while (dir != NULL && (de = readdir(dir)) != NULL) {
+		size_t len = strlen(de->d_name);
+		char *id;
+
+		if (len <= 5 || strcmp(de->d_name + len - 5, ".yaml") != 0)
+			continue;
+		if ((id = strndup(de->d_name, len - 5)) == NULL)
+			break;
+		if (!psw_id_valid(id)) {
+			fprintf(stderr, "%s: clients/%s: file name is not a "
+			    "valid client id (use a-z, 0-9 and -)\n",
+			    cli->prog, de->d_name);
+			bad++;
+			problems++;
+			free(id);
+			continue;
+		}
+		if (n == cap) {
+			char **nv = realloc(ids, (cap = cap ? cap * 2 : 64) *
+			    sizeof *ids);
+
+			if (nv == NULL) {
+				free(id);
+				break;
+			}
+			ids = nv;
+		}
+		ids[n++] = id;
+	}
+	if (dir != NULL)
+		closedir(dir);
+	qsort(ids, n, sizeof *ids, id_cmp);
+	rc = 0;
+	for (i = 0; i < n; i++) {
+		if (rc >= 0) {
+			rc = validate_one(cli, ids[i], &problems);
+			if (rc > 0)
+				bad++;
+		}
+		free(ids[i]);
+	}
+	free(ids);
+	if (rc < 0)
+		return -rc;
+done:
+	if (bad > 0) {
+		if (!cli->quiet)
+			fprintf(stderr, "%s: %zu problem%s in %zu of %zu client "
+			    "file%s\n", cli->prog, problems,
+			    problems == 1 ? "" : "s", bad, n + (bad > n ? bad -
+			    n : 0), n == 1 ? "" : "s");
+		return PSW_EDATA;
+	}
+	if (!cli->quiet)
+		fprintf(stderr, "%s: %zu client file%s, all valid\n", cli->prog,
+		    n, n == 1 ? "" : "s");
+	return 0;
+}
+
+/* --- new ------------------------------------------------------------ */
+
+struct new_opts {
+	const char *name, *dob, *worker, *status;
+};
+
+static int
+new_opt(void *arg, int c, const char *val)
+{
+	struct new_opts *o = arg;
+
+	if (c == OPT_NAME)
+		o->name = val;
+	else if (c == OPT_DOB)
+		o->dob = val;
+	else if (c == OPT_WORKER)
+		o->worker = val;
+	else if (c == OPT_STATUS)
+		o->status = val;
+	return -1;
+}
+
+/* A new plan's first review: review: {every: 90d, next: opened + 90d}. */
+static int
+add_review(struct psw_txn *t, const struct psw_settings *set, psw_date opened)
+{
+	char every[32], next[PSW_DATE_LEN];
+	struct psw_node *rv;
+
+	snprintf(every, sizeof every, "%d%c", set->review_every.n,
+	    set->review_every.unit);
+	psw_date_format(psw_date_add(opened, set->review_every), next);
+	if ((rv = psw_node_map(t->doc, 1)) == NULL ||
+	    psw_map_set_str(t->doc, rv, "every", every, PSW_PLAIN) == NULL ||
+	    psw_map_set_str(t->doc, rv, "next", next, PSW_PLAIN) == NULL ||
+	    psw_map_set(t->doc, psw_doc_root(t->doc), "review", rv) == NULL)
+		return -1;
+	return 0;
+}
+
+static int
+cmd_new(struct psw_cli *cli, int argc, char **argv)
+{
+	static const struct option local[] = {
+		{ "name", required_argument, NULL, OPT_NAME },
+		{ "dob", required_argument, NULL, OPT_DOB },
+		{ "worker", required_argument, NULL, OPT_WORKER },
+		{ "status", required_argument, NULL, OPT_STATUS },
+	};
+	static const char *const statuses[] = { "referred", "active", NULL };
+	struct new_opts o = { NULL, NULL, NULL, "active" };
+	psw_date dob = PSW_DATE_NONE;
+	enum psw_format fmt;
+	struct psw_txn t;
+	struct psw_err e;
+	const char *id;
+	int rc;
+
+	rc = parse_opts(cli, argc, argv, local, 4, new_opt, &o,
+	    "usage: psw-plan new ID --name NAME [--dob DATE] [--worker W] "
+	    "[--status referred|active]\n");
+	if (rc >= 0)
+		return rc;
+	if (argc - optind != 1)
+		return psw_cli_usage_error(cli, "new needs one client id");
+	id = argv[optind];
+	if (psw_id_check(id, &e) < 0)
+		return psw_cli_usage_error(cli, "%s", e.msg);
+	if (psw_cli_format(cli, PSW_FMT_LISTING, &fmt, &e) < 0)
+		return psw_cli_usage_error(cli, "%s", e.msg);
+	if (o.name == NULL || *o.name == '\0')
+		return psw_cli_usage_error(cli, "new needs --name NAME");
+	if (!psw_in_list(statuses, o.status))
+		return psw_cli_usage_error(cli, "a new client's status is "
+		    "referred or active, not '%s'", o.status);
+	if (psw_cli_today(cli, &e) < 0)
+		return psw_cli_usage_error(cli, "%s", e.msg);
+	if (o.dob != NULL && psw_date_parse(o.dob, cli->today, &dob, &e) < 0)
+		return psw_cli_usage_error(cli, "--dob: %s", e.msg);
+	if (psw_cli_open(cli, PSW_CLI_WRITE, &e) < 0)
+		return fail(cli, &e);
+	if (psw_txn_begin(&cli->store, id, PSW_TXN_NEW, &t, &e) < 0)
+		return fail(cli, &e);
+	t.doc = psw_client_new_doc(t.name, id, o.name, dob, o.status,
+	    cli->today, o.worker ? o.worker : cli->store.set.worker);
+	if (t.doc == NULL || add_review(&t, &cli->store.set, cli->today) < 0) {
+		psw_txn_abort(&t);
+		psw_error(&e, PSW_EIO, "out of memory");
+		return fail(cli, &e);
+	}
+	if (psw_txn_commit(&t, &cli->index, "new", &e) < 0)
+		return fail(cli, &e);
+	if (!cli->quiet)
+		printf("added client %s\n", id);
+	return 0;
+}
+
+/* --- note ----------------------------------------------------------- */
+
+struct note_opts {
+	const char *kind, *minutes, *date;
+};
+
+static int
+note_opt(void *arg, int c, const char *val)
+{
+	struct note_opts *o = arg;
+
+	if (c == OPT_KIND)
+		o->kind = val;
+	else if (c == OPT_MINUTES)
+		o->minutes = val;
+	else if (c == OPT_DATE)
+		o->date = val;
+	return -1;
+}
+
+/* Read all of stdin into b; 0 or -1. */
+static int
+read_stdin(struct psw_buf *b)
+{
+	char chunk[4096];
+	size_t n;
+
+	while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0) {
+		if (psw_buf_add(b, chunk, n) < 0 || b->len > PSW_DOC_MAX_SCALAR)
+			return -1;
+	}
+	return ferror(stdin) ? -1 : 0;
+}
+
+static int
+cmd_note(struct psw_cli *cli, int argc, char **argv)
+{
+	static const struct option local[] = {
+		{ "kind", required_argument, NULL, OPT_KIND },
+		{ "minutes", required_argument, NULL, OPT_MINUTES },
+		{ "date", required_argument, NULL, OPT_DATE },
+	};
+	struct note_opts o = { NULL, NULL, NULL };
+	enum psw_format fmt;
+	struct psw_buf text = PSW_BUF_INIT;
+	struct psw_node *root, *seq, *item;
+	char all[256], date[PSW_DATE_LEN];
+	const char *id;
+	psw_date when;
+	struct psw_txn t;
+	struct psw_err e;
+	char *end;
+	long minutes = -1;
+	int rc;
+
+	rc = parse_opts(cli, argc, argv, local, 3, note_opt, &o,
+	    "usage: psw-plan note ID [--kind K] [--minutes N] [--date D] "
+	    "TEXT|-\n");
+	if (rc >= 0)
+		return rc;
+	if (argc - optind != 2)
+		return psw_cli_usage_error(cli, "note needs a client id and the "
+		    "text (or - to read it from standard input)");
+	id = argv[optind];
+	if (psw_id_check(id, &e) < 0)
+		return psw_cli_usage_error(cli, "%s", e.msg);
+	if (psw_cli_format(cli, PSW_FMT_LISTING, &fmt, &e) < 0)
+		return psw_cli_usage_error(cli, "%s", e.msg);
+	if (o.kind != NULL && !psw_in_list(psw_contact_kinds, o.kind))
+		return psw_cli_usage_error(cli, "unknown kind '%s' (use %s)",
+		    o.kind, psw_list_join(psw_contact_kinds, all, sizeof all));
+	if (o.minutes != NULL) {
+		errno = 0;
+		minutes = strtol(o.minutes, &end, 10);
+		if (errno || end == o.minutes || *end || minutes < 0 ||
+		    minutes > 1440)
+			return psw_cli_usage_error(cli, "--minutes must be a "
+			    "whole number from 0 to 1440, not '%s'", o.minutes);
+	}
+	if (psw_cli_today(cli, &e) < 0)
+		return psw_cli_usage_error(cli, "%s", e.msg);
+	when = cli->today;
+	if (o.date != NULL && psw_date_parse(o.date, cli->today, &when, &e) < 0)
+		return psw_cli_usage_error(cli, "--date: %s", e.msg);
+	if (strcmp(argv[optind + 1], "-") == 0) {
+		if (read_stdin(&text) < 0) {
+			psw_buf_release(&text);
+			return psw_cli_usage_error(cli, "cannot read the note "
+			    "from standard input (at most 64 KiB)");
+		}
+	} else {
+		psw_buf_adds(&text, argv[optind + 1]);
+	}
+	if (text.len == 0 || strspn(text.s, " \t\r\n") == text.len) {
+		psw_buf_release(&text);
+		return psw_cli_usage_error(cli, "the note is empty");
+	}
+	if (psw_cli_open(cli, PSW_CLI_WRITE, &e) < 0) {
+		psw_buf_release(&text);
+		return fail(cli, &e);
+	}
+	if (psw_txn_begin(&cli->store, id, 0, &t, &e) < 0) {
+		psw_buf_release(&text);
+		return fail(cli, &e);
+	}
+	root = psw_doc_root(t.doc);
+	if ((seq = psw_map_get(root, "contacts")) == NULL ||
+	    seq->type != PSW_NODE_SEQ)
+		seq = psw_map_set(t.doc, root, "contacts",
+		    psw_node_seq(t.doc, 0));
+	item = psw_node_map(t.doc, 0);
+	if (seq == NULL || item == NULL ||
+	    psw_map_set_str(t.doc, item, "date", psw_date_format(when, date),
+	    PSW_PLAIN) == NULL ||
+	    (o.kind && psw_map_set_str(t.doc, item, "kind", o.kind,
+	    PSW_PLAIN) == NULL) ||
+	    (o.minutes && psw_map_set_str(t.doc, item, "minutes", o.minutes,
+	    PSW_PLAIN) == NULL) ||
+	    psw_map_set_str(t.doc, item, "note", text.s, PSW_STRING) == NULL) {
+		psw_buf_release(&text);
+		psw_txn_abort(&t);
+		psw_error(&e, PSW_EIO, "out of memory");
+		return fail(cli, &e);
+	}
+	psw_seq_append(seq, item);
+	psw_buf_release(&text);
+	if (psw_txn_commit(&t, &cli->index, "note", &e) < 0)
+		return fail(cli, &e);
+	if (!cli->quiet)
+		printf("added note for %s on %s\n", id, date);
+	return 0;
+}
+
+static const struct command commands[] = {
+	{ "list", cmd_list, NULL },
+	{ "new", cmd_new, NULL },
+	{ "note", cmd_note, NULL },
+	{ "validate", cmd_validate, NULL },
+};
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = { PSW_CLI_LONGOPTS, { 0 } };
+	struct psw_cli cli;
+	size_t i;
+	int c, rc;
+
+	psw_cli_init(&cli, "psw-plan");
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, PSW_CLI_SHORTOPTS, opts,
+	    NULL)) != -1) {
+		if (c == '?' || c == ':')
+			return psw_cli_finish(&cli,
+			    psw_cli_bad_option(&cli, c, argv));
+		psw_cli_option(&cli, c, optarg);
+	}
+	if (cli.version)
+		return psw_cli_finish(&cli, psw_cli_print_version(&cli));
+	if (optind >= argc) {
+		if (cli.help) {
+			fputs(usage_text, stdout);
+			return psw_cli_finish(&cli, 0);
+		}
+		fputs(usage_text, stderr);
+		return psw_cli_finish(&cli, PSW_EUSAGE);
+	}
+	for (i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		if (strcmp(argv[optind], commands[i].name) == 0) {
+			cli.cmd = commands[i].name;
+			rc = commands[i].fn(&cli, argc - optind, argv + optind);
+			return psw_cli_finish(&cli, rc);
+		}
+	}
+	rc = psw_cli_usage_error(&cli, "unknown command '%s'", argv[optind]);
+	return psw_cli_finish(&cli, rc);
+}

@@ -1,0 +1,190 @@
+/*
+ * cli.c - what every psw command shares.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* Warnings from the library come here. */
+static void
+lib_warn(void *arg, const char *msg)
+{
+	struct psw_cli *cli = arg;
+
+	/* Problems with files always show; notes are chatter. */
+	if (cli->quiet && strncmp(msg, "note:", 5) == 0)
+		return;
+	psw_cli_warn(cli, "%s", msg);
+}
+
+void
+psw_cli_init(struct psw_cli *cli, const char *prog)
+{
+	memset(cli, 0, sizeof *cli);
+	cli->prog = prog;
+	cli->today = PSW_DATE_NONE;
+	umask(077);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int
+psw_cli_option(struct psw_cli *cli, int c, const char *arg)
+{
+	switch (c) {
+	case PSW_OPT_HOME:
+		cli->home = arg;
+		return 1;
+	case PSW_OPT_AS_OF:
+		cli->as_of = arg;
+		return 1;
+	case PSW_OPT_FORMAT:
+		cli->format = arg;
+		return 1;
+	case 'q':
+		cli->quiet = 1;
+		return 1;
+	case 'e':
+		cli->exit_status = 1;
+		return 1;
+	case 'h':
+		cli->help = 1;
+		return 1;
+	case PSW_OPT_VERSION:
+		cli->version = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* The command prefix for messages: "psw-plan" or "psw-plan list". */
+static void
+hint(struct psw_cli *cli)
+{
+	fprintf(stderr, "%s: try '%s%s%s --help'\n", cli->prog, cli->prog,
+	    cli->cmd ? " " : "", cli->cmd ? cli->cmd : "");
+}
+
+int
+psw_cli_bad_option(struct psw_cli *cli, int c, char **argv)
+{
+	const char *opt = argv[optind - 1];
+
+	if (c == ':')
+		fprintf(stderr, "%s: option '%s' needs a value\n", cli->prog,
+		    opt);
+	else if (optopt != 0 && optopt < 0x100)
+		fprintf(stderr, "%s: unknown option '-%c'\n", cli->prog,
+		    optopt);
+	else
+		fprintf(stderr, "%s: unknown option '%s'\n", cli->prog, opt);
+	hint(cli);
+	return PSW_EUSAGE;
+}
+
+int
+psw_cli_usage_error(struct psw_cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", cli->prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	hint(cli);
+	return PSW_EUSAGE;
+}
+
+void
+psw_cli_error(struct psw_cli *cli, const struct psw_err *e)
+{
+	char buf[PSW_ERR_MSG + 600];
+
+	fflush(stdout);
+	fprintf(stderr, "%s: %s\n", cli->prog, psw_err_format(e, buf,
+	    sizeof buf));
+}
+
+void
+psw_cli_warn(struct psw_cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	cli->nwarnings++;
+	fprintf(stderr, "%s: ", cli->prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int
+psw_cli_today(struct psw_cli *cli, struct psw_err *e)
+{
+	return psw_date_today(cli->as_of, &cli->today, e);
+}
+
+int
+psw_cli_format(struct psw_cli *cli, unsigned allowed, enum psw_format *out,
+    struct psw_err *e)
+{
+	*out = PSW_FMT_TEXT;
+	if (cli->format == NULL)
+		return 0;
+	return psw_format_parse(cli->format, allowed, out, e);
+}
+
+int
+psw_cli_open(struct psw_cli *cli, int flags, struct psw_err *e)
+{
+	int rc;
+
+	if (cli->today == PSW_DATE_NONE && (rc = psw_cli_today(cli, e)) < 0)
+		return rc;
+	rc = psw_store_open(&cli->store, cli->home,
+	    (flags & PSW_CLI_WRITE) ? PSW_STORE_CREATE : 0, cli->prog, e);
+	if (rc < 0)
+		return rc;
+	cli->store_open = 1;
+	cli->store.warn = lib_warn;
+	cli->store.warn_arg = cli;
+	if ((rc = psw_index_open(&cli->index, &cli->store, e)) < 0)
+		return rc;
+	cli->index_open = 1;
+	return psw_index_sync(&cli->index, NULL, e);
+}
+
+int
+psw_cli_finish(struct psw_cli *cli, int rc)
+{
+	int err = 0;
+
+	if (cli->index_open)
+		psw_index_close(&cli->index);
+	if (cli->store_open)
+		psw_store_release(&cli->store);
+	cli->index_open = cli->store_open = 0;
+	if (fflush(stdout) == EOF || ferror(stdout))
+		err = errno ? errno : EIO;
+	if (err != 0 && err != EPIPE) {
+		fprintf(stderr, "%s: cannot write output: %s\n", cli->prog,
+		    strerror(err));
+		return PSW_EIO;
+	}
+	return rc;
+}
+
+int
+psw_cli_print_version(struct psw_cli *cli)
+{
+	printf("%s %s\n", cli->prog, PSW_VERSION);
+	return 0;
+}

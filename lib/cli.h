@@ -1,0 +1,117 @@
+/*
+ * cli.h - what every psw command shares: common options, "today", the
+ * case folder and index, one error format, exit codes, stdout handling.
+ *
+ * Common options (before or after the subcommand):
+ *   --home DIR      the case folder (> PSW_HOME > XDG_DATA_HOME/psw)
+ *   --as-of DATE    what "today" is (> PSW_TODAY > the local date)
+ *   --format F      text, tsv, csv, json (and md, html, ics where offered)
+ *   -q, --quiet     no chatter on stderr, no confirmation lines
+ *   -e, --exit-status  exit 1 when a selection is empty
+ *   -h, --help, --version
+ *
+ * Exit codes are enum psw_code (error.h).
+ */
+#ifndef PSW_CLI_H
+#define PSW_CLI_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "date.h"
+#include "error.h"
+#include "index.h"
+#include "output.h"
+#include "store.h"
+
+enum {
+	PSW_OPT_HOME = 0x100,
+	PSW_OPT_AS_OF,
+	PSW_OPT_FORMAT,
+	PSW_OPT_VERSION,
+	PSW_OPT_FIRST_LOCAL = 0x200	/* commands number their own from here */
+};
+
+/* The common long options, to put first in a command's option table. */
+#define PSW_CLI_LONGOPTS \
+	{ "home", required_argument, NULL, PSW_OPT_HOME }, \
+	{ "as-of", required_argument, NULL, PSW_OPT_AS_OF }, \
+	{ "format", required_argument, NULL, PSW_OPT_FORMAT }, \
+	{ "quiet", no_argument, NULL, 'q' }, \
+	{ "exit-status", no_argument, NULL, 'e' }, \
+	{ "help", no_argument, NULL, 'h' }, \
+	{ "version", no_argument, NULL, PSW_OPT_VERSION }
+/* Their short forms, to start a command's optstring. */
+#define PSW_CLI_SHORTOPTS "+:qeh"
+
+struct psw_cli {
+	const char *prog;		/* "psw-plan" */
+	const char *cmd;		/* subcommand name, or NULL */
+	const char *home;		/* --home */
+	const char *as_of;		/* --as-of */
+	const char *format;		/* --format, parsed by the command */
+	int quiet, exit_status, help, version;
+	psw_date today;			/* set by psw_cli_today() */
+	struct psw_store store;
+	struct psw_index index;
+	int store_open, index_open;
+	int nwarnings;
+};
+
+/*
+ * Start a command: umask(077), SIGPIPE ignored (EPIPE is handled at the
+ * end), stdout fully buffered.
+ */
+void psw_cli_init(struct psw_cli *cli, const char *prog);
+
+/*
+ * Handle a common option c (from getopt_long) with its argument.
+ * Returns 1 when it was one, 0 when not (the command's own).
+ */
+int psw_cli_option(struct psw_cli *cli, int c, const char *arg);
+
+/*
+ * Report a getopt_long problem ('?' or ':') for argv as a usage error:
+ * "unknown option '--x'" or "option '--home' needs a value".
+ * Returns PSW_EUSAGE.
+ */
+int psw_cli_bad_option(struct psw_cli *cli, int c, char **argv);
+
+/* Print "prog: message" for a usage problem plus a hint; PSW_EUSAGE. */
+int psw_cli_usage_error(struct psw_cli *cli, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Print e as one line on stderr: "prog: file:line:col: msg". */
+void psw_cli_error(struct psw_cli *cli, const struct psw_err *e);
+
+/* A warning line on stderr: "prog: text" (the library's notes are
+ * suppressed by -q, its problems are not). */
+void psw_cli_warn(struct psw_cli *cli, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Decide today (--as-of > PSW_TODAY > local date); 0 or -code. */
+int psw_cli_today(struct psw_cli *cli, struct psw_err *e);
+
+#define PSW_CLI_WRITE 1		/* the command will write: create the folder */
+
+/*
+ * Open the case folder and the index, then sync.  Reading commands pass
+ * 0 and need an existing folder.  0 or -code (e filled).
+ */
+int psw_cli_open(struct psw_cli *cli, int flags, struct psw_err *e);
+
+/* Parse cli->format among `allowed` (default text). 0 or -PSW_EUSAGE. */
+int psw_cli_format(struct psw_cli *cli, unsigned allowed,
+    enum psw_format *out, struct psw_err *e);
+
+/*
+ * Finish: close the index and store, flush stdout.  A write error on
+ * stdout other than EPIPE is reported and turns rc into PSW_EIO; EPIPE
+ * ends quietly with rc.  Returns the exit status.
+ */
+int psw_cli_finish(struct psw_cli *cli, int rc);
+
+/* Print "prog version" to stdout. */
+int psw_cli_print_version(struct psw_cli *cli);
+
+#endif

@@ -1,0 +1,1092 @@
+/*
+ * index.c - the SQLite index: schema, rebuild, sync and per-client rows.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "buf.h"
+#include "doc.h"
+#include "index.h"
+
+/* The schema, one statement a string (C limits string literal length). */
+static const char *const schema_sql[] = {
+"CREATE TABLE files("
+"  id TEXT PRIMARY KEY,"
+"  size INTEGER NOT NULL,"
+"  mtime_ns INTEGER NOT NULL,"
+"  ctime_ns INTEGER NOT NULL,"
+"  inode INTEGER NOT NULL,"
+"  problem TEXT"
+") WITHOUT ROWID;",
+"CREATE TABLE clients("
+"  id TEXT PRIMARY KEY,"
+"  name TEXT NOT NULL,"
+"  preferred_name TEXT,"
+"  pronouns TEXT,"
+"  status TEXT NOT NULL,"
+"  worker TEXT,"
+"  dob TEXT,"
+"  opened TEXT,"
+"  closed TEXT,"
+"  review_every TEXT,"
+"  review_last TEXT,"
+"  review_next TEXT,"
+"  safety_plan INTEGER NOT NULL,"
+"  safety_reviewed TEXT,"
+"  last_contact TEXT"
+") WITHOUT ROWID;",
+"CREATE INDEX clients_worker ON clients(worker, status);",
+"CREATE TABLE consent("
+"  client TEXT NOT NULL, id TEXT NOT NULL, scope TEXT NOT NULL,"
+"  given TEXT, expires TEXT, revoked TEXT,"
+"  PRIMARY KEY(client, id)) WITHOUT ROWID;",
+"CREATE TABLE team("
+"  client TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL,"
+"  role TEXT NOT NULL, org TEXT, phone TEXT, email TEXT,"
+"  PRIMARY KEY(client, id)) WITHOUT ROWID;",
+"CREATE TABLE strengths("
+"  client TEXT NOT NULL, seq INTEGER NOT NULL, text TEXT NOT NULL,"
+"  PRIMARY KEY(client, seq)) WITHOUT ROWID;",
+"CREATE TABLE needs("
+"  client TEXT NOT NULL, domain TEXT NOT NULL, need TEXT NOT NULL,"
+"  PRIMARY KEY(client, domain)) WITHOUT ROWID;",
+"CREATE TABLE assessments("
+"  client TEXT NOT NULL, id TEXT NOT NULL, instrument TEXT NOT NULL,"
+"  date TEXT NOT NULL, answers TEXT NOT NULL,"
+"  PRIMARY KEY(client, id)) WITHOUT ROWID;",
+"CREATE INDEX assessments_date ON assessments(date);",
+"CREATE TABLE goals("
+"  client TEXT NOT NULL, id TEXT NOT NULL, domain TEXT NOT NULL,"
+"  title TEXT NOT NULL, status TEXT NOT NULL, target TEXT,"
+"  PRIMARY KEY(client, id)) WITHOUT ROWID;",
+"CREATE TABLE actions("
+"  client TEXT NOT NULL, goal TEXT NOT NULL, id TEXT NOT NULL,"
+"  title TEXT NOT NULL, owner TEXT, due TEXT, done TEXT,"
+"  PRIMARY KEY(client, id)) WITHOUT ROWID;",
+"CREATE INDEX actions_due ON actions(due) WHERE done IS NULL;",
+"CREATE TABLE progress("
+"  client TEXT NOT NULL, goal TEXT NOT NULL, seq INTEGER NOT NULL,"
+"  date TEXT NOT NULL, rating INTEGER NOT NULL,"
+"  PRIMARY KEY(client, goal, seq)) WITHOUT ROWID;",
+"CREATE TABLE reviews("
+"  client TEXT NOT NULL, seq INTEGER NOT NULL, date TEXT NOT NULL,"
+"  next TEXT, PRIMARY KEY(client, seq)) WITHOUT ROWID;",
+"CREATE TABLE referrals("
+"  client TEXT NOT NULL, id TEXT NOT NULL, service TEXT NOT NULL,"
+"  goal TEXT, consent TEXT, urgency TEXT, status TEXT, created TEXT,"
+"  follow_up TEXT, PRIMARY KEY(client, id)) WITHOUT ROWID;",
+"CREATE TABLE referral_events("
+"  client TEXT NOT NULL, referral TEXT NOT NULL, seq INTEGER NOT NULL,"
+"  date TEXT NOT NULL, status TEXT NOT NULL, by_worker TEXT,"
+"  PRIMARY KEY(client, referral, seq)) WITHOUT ROWID;",
+"CREATE TABLE contacts("
+"  client TEXT NOT NULL, seq INTEGER NOT NULL, date TEXT NOT NULL,"
+"  kind TEXT, minutes INTEGER,"
+"  PRIMARY KEY(client, seq)) WITHOUT ROWID;",
+"CREATE INDEX contacts_date ON contacts(date);",
+"CREATE TABLE services("
+"  id TEXT PRIMARY KEY, name TEXT NOT NULL, organisation TEXT,"
+"  status TEXT) WITHOUT ROWID;",
+"CREATE VIEW caseload AS"
+"  SELECT c.id, c.name, c.status, c.worker, c.opened, c.last_contact,"
+"    c.review_next AS next_review,"
+"    (SELECT count(*) FROM goals g WHERE g.client = c.id"
+"      AND g.status IN ('proposed', 'active', 'on-hold')) AS open_goals,"
+"    c.safety_plan, c.closed"
+"  FROM clients c;",
+"CREATE VIEW due AS"
+"  SELECT a.client, 'action' AS kind, a.id AS item, a.title AS what,"
+"    a.due AS due"
+"  FROM actions a JOIN clients c ON c.id = a.client"
+"  WHERE a.done IS NULL AND a.due IS NOT NULL AND c.status <> 'closed'"
+"  UNION ALL"
+"  SELECT g.client, 'goal', g.id, g.title, g.target"
+"  FROM goals g JOIN clients c ON c.id = g.client"
+"  WHERE g.status = 'active' AND g.target IS NOT NULL"
+"    AND c.status <> 'closed'"
+"  UNION ALL"
+"  SELECT c.id, 'review', NULL, 'plan review', c.review_next"
+"  FROM clients c WHERE c.review_next IS NOT NULL AND c.status <> 'closed'"
+"  UNION ALL"
+"  SELECT r.client, 'referral', r.id, 'follow up ' || r.service,"
+"    r.follow_up"
+"  FROM referrals r JOIN clients c ON c.id = r.client"
+"  WHERE r.follow_up IS NOT NULL AND c.status <> 'closed'"
+"    AND r.status NOT IN ('completed', 'cancelled', 'rejected', 'failed')"
+"  UNION ALL"
+"  SELECT k.client, 'consent', k.id, 'consent expires: ' || k.scope,"
+"    k.expires"
+"  FROM consent k JOIN clients c ON c.id = k.client"
+"  WHERE k.revoked IS NULL AND k.expires IS NOT NULL"
+"    AND c.status <> 'closed';",
+	NULL
+};
+
+/* Every table that holds a client's rows, keyed by column `client`. */
+static const char *const client_tables[] = {
+	"consent", "team", "strengths", "needs", "assessments", "goals",
+	"actions", "progress", "reviews", "referrals", "referral_events",
+	"contacts", NULL
+};
+
+int
+psw_index_error(struct psw_index *ix, int rc, const char *what,
+    struct psw_err *e)
+{
+	const char *msg = ix != NULL && ix->db != NULL ?
+	    sqlite3_errmsg(ix->db) : sqlite3_errstr(rc);
+
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		return psw_error(e, PSW_ELOCKED, "index '%s' is busy (%s); "
+		    "try again later", ix && ix->st ? ix->st->index_path : "",
+		    what);
+	return psw_error(e, PSW_EIO, "index '%s': %s: %s",
+	    ix && ix->st ? ix->st->index_path : "", what, msg);
+}
+
+struct sqlite3 *
+psw_index_db(struct psw_index *ix)
+{
+	return ix->db;
+}
+
+/* Is rc a sign of a corrupt or foreign file? */
+static int
+is_corrupt(int rc)
+{
+	rc &= 0xff;
+	return rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB;
+}
+
+/* Remove the index and its WAL files. */
+static void
+remove_index(const char *path)
+{
+	char p[4096];
+
+	unlink(path);
+	snprintf(p, sizeof p, "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", path);
+	unlink(p);
+}
+
+/* Does the database hold any table or view (a schema without version)? */
+static int
+has_tables(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int n = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema",
+	    -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n > 0;
+}
+
+/* Create the schema, or replace an older one; in one write transaction. */
+static int
+ensure_schema(struct psw_index *ix, struct psw_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, version;
+	size_t i;
+
+	rc = sqlite3_prepare_v2(ix->db, "PRAGMA user_version", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = sqlite3_step(st);
+	version = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return rc;
+	if (version == PSW_INDEX_SCHEMA)
+		return SQLITE_OK;
+	if (version > PSW_INDEX_SCHEMA) {
+		psw_error(e, PSW_EIO, "index '%s' was made by a newer psw "
+		    "(schema %d, this one knows %d); remove it or set "
+		    "PSW_INDEX", ix->st->index_path, version,
+		    PSW_INDEX_SCHEMA);
+		return -1;
+	}
+	if (version == 0 && has_tables(ix->db)) {
+		/* Not ours (PSW_INDEX may point anywhere): never wipe it. */
+		psw_error(e, PSW_EIO, "'%s' holds tables psw did not make; "
+		    "remove it or point PSW_INDEX elsewhere",
+		    ix->st->index_path);
+		return -1;
+	}
+	rc = sqlite3_exec(ix->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	/* Look again inside the transaction: another process may have
+	 * created it meanwhile. */
+	rc = sqlite3_prepare_v2(ix->db, "PRAGMA user_version", -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(st);
+		version = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+		rc = rc == SQLITE_ROW ? SQLITE_OK : rc;
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_OK && version != PSW_INDEX_SCHEMA) {
+		/* The index is derived: an older schema is simply dropped
+		 * and everything re-read from the files. */
+		if (version > 0) {
+			sqlite3_exec(ix->db, "PRAGMA writable_schema = 1;"
+			    "DELETE FROM sqlite_schema;"
+			    "PRAGMA writable_schema = 0;", NULL, NULL, NULL);
+		}
+		for (i = 0; schema_sql[i] != NULL && rc == SQLITE_OK; i++)
+			rc = sqlite3_exec(ix->db, schema_sql[i], NULL, NULL,
+			    NULL);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_exec(ix->db, "PRAGMA user_version = 1",
+			    NULL, NULL, NULL);
+		ix->rebuilt = 1;
+	}
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+/* Open the database file and set it up; an SQLite code. */
+static int
+open_db(struct psw_index *ix, struct psw_err *e)
+{
+	int rc;
+
+	rc = sqlite3_open_v2(ix->st->index_path, &ix->db,
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	    SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_EXRESCODE, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_busy_timeout(ix->db, 10000);
+	rc = sqlite3_exec(ix->db, "PRAGMA journal_mode = WAL;"
+	    "PRAGMA synchronous = NORMAL;"
+	    "PRAGMA cache_size = -16000;"
+	    "PRAGMA foreign_keys = OFF;", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	return ensure_schema(ix, e);
+}
+
+int
+psw_index_open(struct psw_index *ix, struct psw_store *st, struct psw_err *e)
+{
+	struct stat sb;
+	int rc, existed;
+
+	memset(ix, 0, sizeof *ix);
+	ix->st = st;
+	existed = stat(st->index_path, &sb) == 0;
+	psw_err_clear(e);
+	rc = open_db(ix, e);
+	if (rc == -1)
+		goto fail;
+	if (rc != SQLITE_OK && is_corrupt(rc)) {
+		psw_store_warn(st, "index '%s' is damaged (%s); rebuilding it "
+		    "from the client files", st->index_path, sqlite3_errstr(rc));
+		sqlite3_close(ix->db);
+		ix->db = NULL;
+		remove_index(st->index_path);
+		rc = open_db(ix, e);
+		if (rc == -1)
+			goto fail;
+		ix->rebuilt = 1;
+	}
+	if (rc != SQLITE_OK) {
+		psw_index_error(ix, rc, "cannot open", e);
+		goto fail;
+	}
+	if (!existed)
+		ix->rebuilt = 1;
+	return 0;
+fail:
+	sqlite3_close(ix->db);
+	ix->db = NULL;
+	return -(e->code ? e->code : PSW_EIO);
+}
+
+void
+psw_index_close(struct psw_index *ix)
+{
+	if (ix->db != NULL)
+		sqlite3_close(ix->db);
+	ix->db = NULL;
+}
+
+/* --- Rows of one client -------------------------------------------- */
+
+/* Bind a date, or NULL for PSW_DATE_NONE. */
+static void
+bind_date(sqlite3_stmt *s, int i, psw_date d)
+{
+	char buf[PSW_DATE_LEN];
+
+	if (d == PSW_DATE_NONE)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_text(s, i, psw_date_format(d, buf), -1,
+		    SQLITE_TRANSIENT);
+}
+
+/* Bind text, or NULL. */
+static void
+bind_text(sqlite3_stmt *s, int i, const char *t)
+{
+	if (t == NULL)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_text(s, i, t, -1, SQLITE_STATIC);
+}
+
+/* Prepare, step to completion, finalize; an SQLite code. */
+static int
+step_done(sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Prepared statements of one put, reused across clients during a sync. */
+struct puts {
+	sqlite3_stmt *del[16], *file, *delfile, *client, *consent, *team,
+	    *strength, *need, *assessment, *goal, *action, *progress, *review,
+	    *referral, *refevent, *contact;
+};
+
+/* Prepare every statement; an SQLite code. */
+static int
+puts_prepare(sqlite3 *db, struct puts *p)
+{
+	char sql[128];
+	size_t i;
+	int rc;
+
+#define PREP(field, text) do { \
+	rc = sqlite3_prepare_v3(db, text, -1, SQLITE_PREPARE_PERSISTENT, \
+	    &p->field, NULL); \
+	if (rc != SQLITE_OK) \
+		return rc; \
+} while (0)
+	memset(p, 0, sizeof *p);
+	for (i = 0; client_tables[i] != NULL; i++) {
+		snprintf(sql, sizeof sql, "DELETE FROM %s WHERE client = ?1",
+		    client_tables[i]);
+		rc = sqlite3_prepare_v3(db, sql, -1,
+		    SQLITE_PREPARE_PERSISTENT, &p->del[i], NULL);
+		if (rc != SQLITE_OK)
+			return rc;
+	}
+	snprintf(sql, sizeof sql, "DELETE FROM clients WHERE id = ?1");
+	rc = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &p->del[i], NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	PREP(file, "INSERT OR REPLACE INTO files(id, size, mtime_ns, "
+	    "ctime_ns, inode, problem) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	PREP(delfile, "DELETE FROM files WHERE id = ?1");
+	PREP(client, "INSERT INTO clients(id, name, preferred_name, pronouns, "
+	    "status, worker, dob, opened, closed, review_every, review_last, "
+	    "review_next, safety_plan, safety_reviewed, last_contact) VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+	    "?15)");
+	PREP(consent, "INSERT OR REPLACE INTO consent VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6)");
+	PREP(team, "INSERT OR REPLACE INTO team VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+	PREP(strength, "INSERT OR REPLACE INTO strengths VALUES (?1, ?2, ?3)");
+	PREP(need, "INSERT OR REPLACE INTO needs VALUES (?1, ?2, ?3)");
+	PREP(assessment, "INSERT OR REPLACE INTO assessments VALUES "
+	    "(?1, ?2, ?3, ?4, ?5)");
+	PREP(goal, "INSERT OR REPLACE INTO goals VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6)");
+	PREP(action, "INSERT OR REPLACE INTO actions VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+	PREP(progress, "INSERT OR REPLACE INTO progress VALUES "
+	    "(?1, ?2, ?3, ?4, ?5)");
+	PREP(review, "INSERT OR REPLACE INTO reviews VALUES (?1, ?2, ?3, ?4)");
+	PREP(referral, "INSERT OR REPLACE INTO referrals VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+	PREP(refevent, "INSERT OR REPLACE INTO referral_events VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6)");
+	PREP(contact, "INSERT OR REPLACE INTO contacts VALUES "
+	    "(?1, ?2, ?3, ?4, ?5)");
+#undef PREP
+	return SQLITE_OK;
+}
+
+static void
+puts_finalize(struct puts *p)
+{
+	sqlite3_stmt **s = (sqlite3_stmt **)p;
+	size_t i;
+
+	for (i = 0; i < sizeof *p / sizeof *s; i++)
+		sqlite3_finalize(s[i]);
+	memset(p, 0, sizeof *p);
+}
+
+/* Delete every row of client id; an SQLite code. */
+static int
+delete_rows(struct puts *p, const char *id)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < 16 && p->del[i] != NULL; i++) {
+		sqlite3_bind_text(p->del[i], 1, id, -1, SQLITE_STATIC);
+		if ((rc = step_done(p->del[i])) != SQLITE_OK)
+			return rc;
+	}
+	return SQLITE_OK;
+}
+
+/* Record a file's stat (and problem text or NULL); an SQLite code. */
+static int
+put_file(struct puts *p, const char *id, const struct stat *sb,
+    const char *problem)
+{
+	sqlite3_bind_text(p->file, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(p->file, 2, (sqlite3_int64)sb->st_size);
+	sqlite3_bind_int64(p->file, 3, (sqlite3_int64)sb->st_mtim.tv_sec *
+	    1000000000 + sb->st_mtim.tv_nsec);
+	sqlite3_bind_int64(p->file, 4, (sqlite3_int64)sb->st_ctim.tv_sec *
+	    1000000000 + sb->st_ctim.tv_nsec);
+	sqlite3_bind_int64(p->file, 5, (sqlite3_int64)sb->st_ino);
+	bind_text(p->file, 6, problem);
+	return step_done(p->file);
+}
+
+#define TRY(x) do { if ((rc = (x)) != SQLITE_OK) return rc; } while (0)
+
+/* Insert every row of client c; an SQLite code. */
+static int
+insert_rows(struct puts *p, const char *id, const struct psw_client *c)
+{
+	struct psw_buf ans = PSW_BUF_INIT;
+	char every[32];
+	size_t i, j;
+	int rc;
+
+	sqlite3_stmt *s = p->client;
+	bind_text(s, 1, id);
+	bind_text(s, 2, c->name);
+	bind_text(s, 3, c->preferred_name);
+	bind_text(s, 4, c->pronouns);
+	bind_text(s, 5, c->status);
+	bind_text(s, 6, c->worker);
+	bind_date(s, 7, c->dob);
+	bind_date(s, 8, c->opened);
+	bind_date(s, 9, c->closed);
+	if (c->review.has_every) {
+		snprintf(every, sizeof every, "%d%c", c->review.every.n,
+		    c->review.every.unit);
+		sqlite3_bind_text(s, 10, every, -1, SQLITE_TRANSIENT);
+	}
+	bind_date(s, 11, c->review.last);
+	bind_date(s, 12, c->review.next);
+	sqlite3_bind_int(s, 13, c->safety.present);
+	bind_date(s, 14, c->safety.reviewed);
+	bind_date(s, 15, c->last_contact);
+	TRY(step_done(s));
+
+	for (i = 0; i < c->nconsent; i++) {
+		const struct psw_consent *k = &c->consent[i];
+
+		s = p->consent;
+		bind_text(s, 1, id);
+		bind_text(s, 2, k->id);
+		bind_text(s, 3, k->scope);
+		bind_date(s, 4, k->given);
+		bind_date(s, 5, k->expires);
+		bind_date(s, 6, k->revoked);
+		TRY(step_done(s));
+	}
+	for (i = 0; i < c->nteam; i++) {
+		const struct psw_member *m = &c->team[i];
+
+		s = p->team;
+		bind_text(s, 1, id);
+		bind_text(s, 2, m->id);
+		bind_text(s, 3, m->name);
+		bind_text(s, 4, m->role);
+		bind_text(s, 5, m->org);
+		bind_text(s, 6, m->phone);
+		bind_text(s, 7, m->email);
+		TRY(step_done(s));
+	}
+	for (i = 0; i < c->nstrengths; i++) {
+		s = p->strength;
+		bind_text(s, 1, id);
+		sqlite3_bind_int64(s, 2, (sqlite3_int64)i + 1);
+		bind_text(s, 3, c->strengths[i]);
+		TRY(step_done(s));
+	}
+	for (i = 0; i < c->nneeds; i++) {
+		s = p->need;
+		bind_text(s, 1, id);
+		bind_text(s, 2, c->needs[i].domain);
+		bind_text(s, 3, c->needs[i].need);
+		TRY(step_done(s));
+	}
+	for (i = 0; i < c->nassessments; i++) {
+		const struct psw_assessment *a = &c->assessments[i];
+
+		psw_buf_reset(&ans);
+		psw_buf_addc(&ans, '[');
+		for (j = 0; j < a->nanswers; j++) {
+			if (j > 0)
+				psw_buf_addc(&ans, ',');
+			if (a->answers[j] == PSW_ANSWER_MISSING)
+				psw_buf_adds(&ans, "null");
+			else
+				psw_buf_addf(&ans, "%d", a->answers[j]);
+		}
+		psw_buf_addc(&ans, ']');
+		if (ans.oom) {
+			psw_buf_release(&ans);
+			return SQLITE_NOMEM;
+		}
+		s = p->assessment;
+		bind_text(s, 1, id);
+		bind_text(s, 2, a->id);
+		bind_text(s, 3, a->instrument);
+		bind_date(s, 4, a->date);
+		bind_text(s, 5, ans.s);
+		rc = step_done(s);
+		if (rc != SQLITE_OK) {
+			psw_buf_release(&ans);
+			return rc;
+		}
+	}
+	psw_buf_release(&ans);
+	for (i = 0; i < c->ngoals; i++) {
+		const struct psw_goal *g = &c->goals[i];
+
+		s = p->goal;
+		bind_text(s, 1, id);
+		bind_text(s, 2, g->id);
+		bind_text(s, 3, g->domain);
+		bind_text(s, 4, g->title);
+		bind_text(s, 5, g->status);
+		bind_date(s, 6, g->target);
+		TRY(step_done(s));
+		for (j = 0; j < g->nactions; j++) {
+			const struct psw_action *a = &g->actions[j];
+
+			s = p->action;
+			bind_text(s, 1, id);
+			bind_text(s, 2, g->id);
+			bind_text(s, 3, a->id);
+			bind_text(s, 4, a->title);
+			bind_text(s, 5, a->owner);
+			bind_date(s, 6, a->due);
+			bind_date(s, 7, a->done);
+			TRY(step_done(s));
+		}
+		for (j = 0; j < g->nprogress; j++) {
+			s = p->progress;
+			bind_text(s, 1, id);
+			bind_text(s, 2, g->id);
+			sqlite3_bind_int64(s, 3, (sqlite3_int64)j + 1);
+			bind_date(s, 4, g->progress[j].date);
+			sqlite3_bind_int(s, 5, g->progress[j].rating);
+			TRY(step_done(s));
+		}
+	}
+	for (i = 0; i < c->review.nhistory; i++) {
+		s = p->review;
+		bind_text(s, 1, id);
+		sqlite3_bind_int64(s, 2, (sqlite3_int64)i + 1);
+		bind_date(s, 3, c->review.history[i].date);
+		bind_date(s, 4, c->review.history[i].next);
+		TRY(step_done(s));
+	}
+	for (i = 0; i < c->nreferrals; i++) {
+		const struct psw_referral *r = &c->referrals[i];
+
+		s = p->referral;
+		bind_text(s, 1, id);
+		bind_text(s, 2, r->id);
+		bind_text(s, 3, r->service);
+		bind_text(s, 4, r->goal);
+		bind_text(s, 5, r->consent);
+		bind_text(s, 6, r->urgency);
+		bind_text(s, 7, r->status);
+		bind_date(s, 8, r->created);
+		bind_date(s, 9, r->follow_up);
+		TRY(step_done(s));
+		for (j = 0; j < r->nhistory; j++) {
+			s = p->refevent;
+			bind_text(s, 1, id);
+			bind_text(s, 2, r->id);
+			sqlite3_bind_int64(s, 3, (sqlite3_int64)j + 1);
+			bind_date(s, 4, r->history[j].date);
+			bind_text(s, 5, r->history[j].status);
+			bind_text(s, 6, r->history[j].by);
+			TRY(step_done(s));
+		}
+	}
+	for (i = 0; i < c->ncontacts; i++) {
+		const struct psw_contact *ct = &c->contacts[i];
+
+		s = p->contact;
+		bind_text(s, 1, id);
+		sqlite3_bind_int64(s, 2, (sqlite3_int64)i + 1);
+		bind_date(s, 3, ct->date);
+		bind_text(s, 4, ct->kind);
+		if (ct->minutes >= 0)
+			sqlite3_bind_int(s, 5, ct->minutes);
+		TRY(step_done(s));
+	}
+	return SQLITE_OK;
+}
+
+int
+psw_index_put(struct psw_index *ix, const char *id,
+    const struct psw_client *c, const struct stat *sb, struct psw_err *e)
+{
+	struct puts p;
+	int rc;
+
+	if ((rc = puts_prepare(ix->db, &p)) != SQLITE_OK)
+		goto fail;
+	if ((rc = sqlite3_exec(ix->db, "BEGIN IMMEDIATE", NULL, NULL,
+	    NULL)) != SQLITE_OK)
+		goto fail;
+	rc = delete_rows(&p, id);
+	if (rc == SQLITE_OK && c != NULL)
+		rc = insert_rows(&p, id, c);
+	if (rc == SQLITE_OK && c != NULL)
+		rc = put_file(&p, id, sb, NULL);
+	if (rc == SQLITE_OK && c == NULL) {
+		sqlite3_bind_text(p.delfile, 1, id, -1, SQLITE_STATIC);
+		rc = step_done(p.delfile);
+	}
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
+fail:
+	puts_finalize(&p);
+	if (rc != SQLITE_OK)
+		return psw_index_error(ix, rc, "cannot update", e);
+	return 0;
+}
+
+/* --- Sync ----------------------------------------------------------- */
+
+/* One client file found in the folder, or one row of the files table. */
+struct entry {
+	char id[PSW_ID_MAX + 1];
+	long long size, mtime_ns, ctime_ns, inode;
+	int special;		/* not a regular file */
+	int has_problem;
+	int lost;		/* recorded, but its client row is missing */
+};
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct entry *)a)->id,
+	    ((const struct entry *)b)->id);
+}
+
+/* Fill an entry from stat data. */
+static void
+entry_stat(struct entry *en, const struct stat *sb)
+{
+	en->size = (long long)sb->st_size;
+	en->mtime_ns = (long long)sb->st_mtim.tv_sec * 1000000000LL +
+	    sb->st_mtim.tv_nsec;
+	en->ctime_ns = (long long)sb->st_ctim.tv_sec * 1000000000LL +
+	    sb->st_ctim.tv_nsec;
+	en->inode = (long long)sb->st_ino;
+	en->special = !S_ISREG(sb->st_mode);
+}
+
+/* Grow an entry array; -1 on OOM. */
+static int
+entries_push(struct entry **v, size_t *n, size_t *cap)
+{
+	struct entry *nv;
+
+	if (*n < *cap)
+		return 0;
+	*cap = *cap ? *cap * 2 : 256;
+	if ((nv = realloc(*v, *cap * sizeof **v)) == NULL)
+		return -1;
+	*v = nv;
+	return 0;
+}
+
+/* The client files of the folder, sorted by id. */
+static int
+scan_folder(struct psw_index *ix, struct entry **out, size_t *count,
+    struct psw_err *e)
+{
+	struct entry *v = NULL;
+	size_t n = 0, cap = 0, len;
+	struct dirent *de;
+	struct stat sb;
+	DIR *dir;
+	int dfd;
+
+	*out = NULL;
+	*count = 0;
+	if ((dir = opendir(ix->st->clients)) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		return psw_error_errno(e, PSW_EIO, errno, "cannot read '%s'",
+		    ix->st->clients);
+	}
+	dfd = dirfd(dir);
+	while ((errno = 0, de = readdir(dir)) != NULL) {
+		char id[PSW_ID_MAX + 8];
+
+		len = strlen(de->d_name);
+		if (len <= 5 || strcmp(de->d_name + len - 5, ".yaml") != 0)
+			continue;
+		if (len - 5 > PSW_ID_MAX) {
+			psw_store_warn(ix->st, "clients/%.80s...: file name is "
+			    "not a valid client id; ignored", de->d_name);
+			continue;
+		}
+		memcpy(id, de->d_name, len - 5);
+		id[len - 5] = '\0';
+		if (!psw_id_valid(id)) {
+			psw_store_warn(ix->st, "clients/%s: file name is not a "
+			    "valid client id; ignored", de->d_name);
+			continue;
+		}
+		if (fstatat(dfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;	/* removed meanwhile */
+		if (entries_push(&v, &n, &cap) < 0) {
+			closedir(dir);
+			free(v);
+			return psw_error(e, PSW_EIO, "out of memory");
+		}
+		memset(&v[n], 0, sizeof v[n]);
+		memcpy(v[n].id, id, len - 5 + 1);
+		entry_stat(&v[n], &sb);
+		n++;
+	}
+	if (errno != 0) {
+		int err = errno;
+
+		closedir(dir);
+		free(v);
+		return psw_error_errno(e, PSW_EIO, err, "cannot read '%s'",
+		    ix->st->clients);
+	}
+	closedir(dir);
+	if (n > 1)
+		qsort(v, n, sizeof *v, entry_cmp);
+	*out = v;
+	*count = n;
+	return 0;
+}
+
+/* The files table, sorted by id; an SQLite code. */
+static int
+load_files(struct psw_index *ix, struct entry **out, size_t *count)
+{
+	struct entry *v = NULL;
+	size_t n = 0, cap = 0;
+	sqlite3_stmt *s;
+	const char *id;
+	int rc;
+
+	*out = NULL;
+	*count = 0;
+	/* A files row whose client row is gone (deleted behind our back)
+	 * counts as changed, so the file is read again. */
+	rc = sqlite3_prepare_v2(ix->db, "SELECT f.id, f.size, f.mtime_ns, "
+	    "f.ctime_ns, f.inode, f.problem IS NOT NULL, "
+	    "f.problem IS NULL AND c.id IS NULL "
+	    "FROM files f LEFT JOIN clients c ON c.id = f.id ORDER BY f.id",
+	    -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		id = (const char *)sqlite3_column_text(s, 0);
+		if (id == NULL || strlen(id) > PSW_ID_MAX)
+			continue;
+		if (entries_push(&v, &n, &cap) < 0) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		memset(&v[n], 0, sizeof v[n]);
+		strcpy(v[n].id, id);
+		v[n].size = sqlite3_column_int64(s, 1);
+		v[n].mtime_ns = sqlite3_column_int64(s, 2);
+		v[n].ctime_ns = sqlite3_column_int64(s, 3);
+		v[n].inode = sqlite3_column_int64(s, 4);
+		v[n].has_problem = sqlite3_column_int(s, 5);
+		v[n].lost = sqlite3_column_int(s, 6);
+		n++;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		free(v);
+		return rc;
+	}
+	/* SQLite's ORDER BY uses memcmp order, the same as strcmp. */
+	*out = v;
+	*count = n;
+	return SQLITE_OK;
+}
+
+/* Same file contents as recorded? */
+static int
+entry_same(const struct entry *a, const struct entry *b)
+{
+	return a->size == b->size && a->mtime_ns == b->mtime_ns &&
+	    a->ctime_ns == b->ctime_ns && a->inode == b->inode;
+}
+
+/* Warn about the recorded problem of an unchanged file. */
+static void
+warn_recorded(struct psw_index *ix, const char *id)
+{
+	sqlite3_stmt *s;
+
+	if (sqlite3_prepare_v2(ix->db, "SELECT problem FROM files WHERE id = ?1",
+	    -1, &s, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+		psw_store_warn(ix->st, "%s (skipped)",
+		    (const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+}
+
+/*
+ * Re-read one client file and replace its rows, inside the open write
+ * transaction.  A file with problems gets a files row with the problem
+ * and no other rows.  An SQLite code, or -1 with e set.
+ */
+static int
+reindex_one(struct psw_index *ix, struct puts *p, const struct entry *en,
+    int *had_problem, struct psw_err *e)
+{
+	char name[96], line[PSW_ERR_MSG + 200];
+	struct psw_diags d = PSW_DIAGS_INIT;
+	struct psw_client *c = NULL;
+	struct psw_doc *doc = NULL;
+	struct psw_err le;
+	struct stat sb;
+	char *path;
+	int fd, rc;
+
+	*had_problem = 0;
+	psw_store_client_name(en->id, name, sizeof name);
+	if ((path = psw_store_client_path(ix->st, en->id)) == NULL)
+		return SQLITE_NOMEM;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	free(path);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return delete_rows(p, en->id) == SQLITE_OK ?
+			    (sqlite3_bind_text(p->delfile, 1, en->id, -1,
+			    SQLITE_STATIC), step_done(p->delfile)) : SQLITE_IOERR;
+		snprintf(line, sizeof line, "%s: cannot open: %s%s", name,
+		    strerror(errno), errno == ELOOP ?
+		    " (symbolic links are refused)" : "");
+		goto problem;
+	}
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		snprintf(line, sizeof line, "%s: not a regular file", name);
+		goto problem;
+	}
+	rc = psw_doc_load_fd(fd, name, &doc, &le);
+	close(fd);
+	if (rc < 0) {
+		if (rc == -PSW_EIO && strstr(le.msg, "out of memory"))
+			return SQLITE_NOMEM;
+		psw_err_format(&le, line, sizeof line);
+		goto problem_sb;
+	}
+	rc = psw_client_read(doc, en->id, &c, &d);
+	if (rc == -PSW_EIO) {
+		psw_diags_release(&d);
+		psw_doc_free(doc);
+		return SQLITE_NOMEM;
+	}
+	if (rc < 0) {
+		struct psw_err pe;
+
+		psw_err_clear(&pe);
+		pe.code = PSW_EDATA;
+		snprintf(pe.file, sizeof pe.file, "%s", d.v[0].file ?
+		    d.v[0].file : name);
+		pe.line = d.v[0].line;
+		pe.col = d.v[0].col;
+		snprintf(pe.msg, sizeof pe.msg, "%s%s", d.v[0].msg,
+		    d.n > 1 ? " (and more; see psw-plan validate)" : "");
+		psw_err_format(&pe, line, sizeof line);
+		psw_diags_release(&d);
+		psw_doc_free(doc);
+		goto problem_sb;
+	}
+	psw_diags_release(&d);
+	if ((rc = delete_rows(p, en->id)) == SQLITE_OK &&
+	    (rc = insert_rows(p, en->id, c)) == SQLITE_OK)
+		rc = put_file(p, en->id, &sb, NULL);
+	psw_doc_free(doc);
+	return rc;
+
+problem:
+	memset(&sb, 0, sizeof sb);
+	sb.st_size = en->size;
+	sb.st_ino = (ino_t)en->inode;
+	sb.st_mtim.tv_sec = en->mtime_ns / 1000000000LL;
+	sb.st_mtim.tv_nsec = en->mtime_ns % 1000000000LL;
+	sb.st_ctim.tv_sec = en->ctime_ns / 1000000000LL;
+	sb.st_ctim.tv_nsec = en->ctime_ns % 1000000000LL;
+problem_sb:
+	*had_problem = 1;
+	psw_store_warn(ix->st, "%s (skipped)", line);
+	if ((rc = delete_rows(p, en->id)) != SQLITE_OK)
+		return rc;
+	(void)e;
+	return put_file(p, en->id, &sb, line);
+}
+
+/* One sync pass; an SQLite code or -1 with e set. */
+static int
+sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
+    struct psw_err *e)
+{
+	struct entry *disk = NULL, *rec = NULL;
+	size_t nd = 0, nr = 0, i, j, nchanged = 0, nremoved = 0;
+	unsigned char *changed = NULL, *removed = NULL;
+	struct puts p;
+	int rc = SQLITE_OK, prob;
+
+	memset(&p, 0, sizeof p);
+	if (scan_folder(ix, &disk, &nd, e) < 0)
+		return -1;
+	if ((rc = load_files(ix, &rec, &nr)) != SQLITE_OK)
+		goto out;
+	changed = calloc(nd + 1, 1);
+	removed = calloc(nr + 1, 1);
+	if (changed == NULL || removed == NULL) {
+		rc = SQLITE_NOMEM;
+		goto out;
+	}
+	/* Merge the two sorted lists. */
+	for (i = j = 0; i < nd || j < nr;) {
+		int cmp = i == nd ? 1 : j == nr ? -1 :
+		    strcmp(disk[i].id, rec[j].id);
+
+		if (cmp < 0) {
+			changed[i++] = 1;
+			nchanged++;
+		} else if (cmp > 0) {
+			removed[j++] = 1;
+			nremoved++;
+		} else {
+			if (rec[j].lost || !entry_same(&disk[i], &rec[j])) {
+				changed[i] = 1;
+				nchanged++;
+			} else if (rec[j].has_problem) {
+				warn_recorded(ix, rec[j].id);
+				stats->problems++;
+			}
+			i++;
+			j++;
+		}
+	}
+	stats->files = nd;
+	if (nchanged == 0 && nremoved == 0)
+		goto out;		/* nothing to write: no write lock */
+
+	if ((rc = puts_prepare(ix->db, &p)) != SQLITE_OK)
+		goto out;
+	if ((rc = sqlite3_exec(ix->db, "BEGIN IMMEDIATE", NULL, NULL,
+	    NULL)) != SQLITE_OK)
+		goto out;
+	for (j = 0; j < nr && rc == SQLITE_OK; j++) {
+		if (!removed[j])
+			continue;
+		if ((rc = delete_rows(&p, rec[j].id)) != SQLITE_OK)
+			break;
+		sqlite3_bind_text(p.delfile, 1, rec[j].id, -1, SQLITE_STATIC);
+		rc = step_done(p.delfile);
+		stats->removed++;
+	}
+	for (i = 0; i < nd && rc == SQLITE_OK; i++) {
+		if (!changed[i])
+			continue;
+		rc = reindex_one(ix, &p, &disk[i], &prob, e);
+		stats->parsed++;
+		if (prob)
+			stats->problems++;
+	}
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
+out:
+	puts_finalize(&p);
+	free(changed);
+	free(removed);
+	free(disk);
+	free(rec);
+	return rc;
+}
+
+int
+psw_index_sync(struct psw_index *ix, struct psw_sync_stats *stats,
+    struct psw_err *e)
+{
+	struct psw_sync_stats local;
+	int rc;
+
+	if (stats == NULL)
+		stats = &local;
+	memset(stats, 0, sizeof *stats);
+	rc = sync_pass(ix, stats, e);
+	if (rc != SQLITE_OK && rc != -1 && is_corrupt(rc)) {
+		psw_store_warn(ix->st, "index '%s' is damaged (%s); rebuilding "
+		    "it from the client files", ix->st->index_path,
+		    sqlite3_errstr(rc));
+		psw_index_close(ix);
+		remove_index(ix->st->index_path);
+		if (psw_index_open(ix, ix->st, e) < 0)
+			return -e->code;
+		memset(stats, 0, sizeof *stats);
+		rc = sync_pass(ix, stats, e);
+	}
+	if (rc == -1)
+		return -e->code;
+	if (rc != SQLITE_OK)
+		return psw_index_error(ix, rc, "cannot sync", e);
+	if (ix->rebuilt && stats->parsed > 0)
+		psw_store_warn(ix->st, "note: index '%s' built from %zu client "
+		    "file%s", ix->st->index_path, stats->parsed,
+		    stats->parsed == 1 ? "" : "s");
+	ix->rebuilt = 0;
+	return 0;
+}

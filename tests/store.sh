@@ -1,0 +1,128 @@
+#!/bin/sh
+# store.sh - locks, atomic writes, lost updates, kill -9, index sync.
+. "$PSW_SRC/tests/tap.sh"
+PY=python3
+[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+f="$PSW_HOME/clients/alex-m.yaml"
+psw-plan new alex-m --name "Alex Morgan" -q || exit 1
+printf 'lock-timeout-ms: 300\n' >"$PSW_HOME/psw.yaml"
+
+contacts() {
+	$PY -c 'import yaml,sys; print(len(yaml.safe_load(open(sys.argv[1])).get("contacts") or []))' "$1"
+}
+
+# --- a live lock times out with exit 4 ------------------------------------
+sleep 30 &
+live=$!
+printf '%s %s\n' "$live" "$(hostname)" >"$f.lock"
+d0=$(digest "$f")
+run psw-plan note alex-m "blocked"
+ok '[ $rc -eq 4 ] && echo "$err" | grep -q "alex-m.yaml.lock'\'' is locked by process '$live'"' "live lock: exit 4 naming the lock"
+is "$(digest "$f")" "$d0" "file untouched while locked"
+ok '[ -e "$f.lock" ]' "someone else's lock is left alone"
+kill $live 2>/dev/null
+wait $live 2>/dev/null
+
+# --- a stale lock (dead pid) is broken with a warning -----------------------
+sh -c 'exit 0' &
+dead=$!
+wait $dead
+printf '%s %s\n' "$dead" "$(hostname)" >"$f.lock"
+run psw-plan note alex-m "after a crash"
+ok '[ $rc -eq 0 ] && echo "$err" | grep -q "removed stale lock"' "stale lock broken with a warning"
+ok '[ ! -e "$f.lock" ]' "no lock left behind"
+
+# --- a failed write leaves the file byte-identical -------------------------
+d0=$(digest "$f")
+mkdir "$f.tmp"
+run psw-plan note alex-m "cannot be written"
+ok '[ $rc -eq 5 ] && echo "$err" | grep -q "cannot write '\''clients/alex-m.yaml.tmp'\''"' "failed write: exit 5, one clear line"
+is "$(digest "$f")" "$d0" "failed write: file byte-identical"
+ok '[ ! -e "$f.lock" ]' "failed write: lock released"
+rmdir "$f.tmp"
+run psw-plan note alex-m "works again"
+ok '[ $rc -eq 0 ]' "next write succeeds"
+
+# --- lost updates: 3 writers x 200 read-modify-write ------------------------
+printf 'lock-timeout-ms: 60000\n' >"$PSW_HOME/psw.yaml"
+before=$(contacts "$f")
+for w in 1 2 3; do
+	(
+		i=0
+		while [ $i -lt 200 ]; do
+			psw-plan note alex-m -q "writer $w note $i" || echo "fail $w $i"
+			i=$((i + 1))
+		done
+	) >"$tap_tmp/w$w.log" 2>&1 &
+done
+wait
+is "$(cat "$tap_tmp"/w*.log)" "" "600 concurrent writes all succeed"
+is "$(contacts "$f")" "$((before + 600))" "3 x 200 concurrent notes: none lost"
+run psw-plan validate -q
+ok '[ $rc -eq 0 ]' "file valid after concurrent writes"
+
+# --- kill -9 at random moments leaves the old file or the new one -----------
+psw-plan new kate --name Kate -q
+k="$PSW_HOME/clients/kate.yaml"
+i=0
+acked=0
+while [ $i -lt 60 ]; do
+	psw-plan note kate -q "note $i" && echo ok >>"$tap_tmp/acked" &
+	pid=$!
+	# 0 to 30 ms
+	sleep "0.0$(awk -v s=$i 'BEGIN { srand(s); printf "%02d", int(rand() * 30) }')"
+	kill -9 $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	i=$((i + 1))
+done
+wait
+acked=$(cat "$tap_tmp/acked" 2>/dev/null | wc -l)
+run psw-plan validate -q kate
+ok '[ $rc -eq 0 ]' "after 60 kill -9: the file is whole and valid"
+n=$(contacts "$k")
+ok '[ "$n" -ge "$acked" ]' "every acknowledged note is on disk ($n >= $acked)"
+rm -f "$k.lock"
+run psw-plan note kate "after the storm"
+ok '[ $rc -eq 0 ]' "the next writer proceeds"
+
+# --- the index follows the files --------------------------------------------
+list() { psw-plan list --format tsv | cut -f1,2 | tr '\t' ':' | tr '\n' ' '; }
+is "$(list)" "alex-m:Alex Morgan kate:Kate " "listing"
+sed -i 's/^name: Kate$/name: Kate Hand-Edited/' "$k"
+is "$(list)" "alex-m:Alex Morgan kate:Kate Hand-Edited " "a hand edit is seen at once"
+cp "$k" "$PSW_HOME/clients/lee.yaml"
+sed -i 's/^id: kate$/id: lee/; s/^name: .*/name: Lee/' "$PSW_HOME/clients/lee.yaml"
+is "$(list)" "alex-m:Alex Morgan kate:Kate Hand-Edited lee:Lee " "an added file is seen"
+mv "$PSW_HOME/clients/lee.yaml" "$PSW_HOME/clients/lea.yaml"
+sed -i 's/^id: lee$/id: lea/' "$PSW_HOME/clients/lea.yaml"
+is "$(list)" "alex-m:Alex Morgan kate:Kate Hand-Edited lea:Lee " "a renamed file is seen"
+rm "$PSW_HOME/clients/lea.yaml"
+is "$(list)" "alex-m:Alex Morgan kate:Kate Hand-Edited " "a removed file is dropped"
+rm -f "$PSW_HOME/index.db" "$PSW_HOME/index.db-wal" "$PSW_HOME/index.db-shm"
+run psw-plan list --format tsv
+ok '[ $rc -eq 0 ] && echo "$err" | grep -q "built from 2 client files" && [ $(printf "%s\n" "$out" | wc -l) -eq 2 ]' "a deleted index is rebuilt with a note"
+run psw-plan list -q --format tsv
+ok '[ -z "$err" ]' "a fresh index: no note the second time"
+psw-plan list >/dev/null
+printf 'this is not a database, just garbage bytes.................................................................................' >"$PSW_HOME/index.db"
+rm -f "$PSW_HOME/index.db-wal" "$PSW_HOME/index.db-shm"
+run psw-plan list --format tsv
+ok '[ $rc -eq 0 ] && echo "$err" | grep -q "rebuilding" && [ $(printf "%s\n" "$out" | wc -l) -eq 2 ]' "a corrupt index is rebuilt"
+if command -v sqlite3 >/dev/null; then
+	sqlite3 "$PSW_HOME/index.db" "delete from clients; delete from files where id = 'kate'"
+	is "$(list)" "alex-m:Alex Morgan kate:Kate Hand-Edited " "rows deleted behind its back come back"
+	is "$(sqlite3 "$PSW_HOME/index.db" 'select id from caseload order by id' | tr '\n' ' ')" "alex-m kate " "the caseload view"
+	is "$(sqlite3 "$PSW_HOME/index.db" 'pragma integrity_check')" "ok" "index integrity ok"
+fi
+
+# --- a reader writes nothing when nothing changed -------------------------
+psw-plan list >/dev/null
+if command -v sqlite3 >/dev/null; then
+	before=$(sqlite3 "$PSW_HOME/index.db" 'pragma data_version; select count(*) from files')
+	s1=$(stat -c %Y.%s "$PSW_HOME/index.db-wal" 2>/dev/null)
+	psw-plan list >/dev/null
+	s2=$(stat -c %Y.%s "$PSW_HOME/index.db-wal" 2>/dev/null)
+	is "$s2" "$s1" "a no-change sync writes nothing to the index"
+fi
+
+done_testing

@@ -1,0 +1,1112 @@
+/*
+ * test_index.c - the SQLite index: schema and views, sync by stat (add,
+ * change, same-size change, delete, rename), no writes when nothing
+ * changed, files with problems, rebuilding a missing, corrupt or newer
+ * index, the rows of every section, psw_index_put, and hostile text.
+ *
+ * Each test works in its own temporary case folder (mkdtemp, 0700),
+ * removed afterwards.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "buf.h"
+#include "client.h"
+#include "doc.h"
+#include "error.h"
+#include "index.h"
+#include "store.h"
+
+#define MAX_WARNS 32
+
+/* The complete client of test_client.c. */
+static const char full_yaml[] =
+    "psw: 1\n"
+    "id: alex-m\n"
+    "name: Alex Morgan\n"
+    "preferred-name: Alex\n"
+    "pronouns: they/them\n"
+    "dob: 1991-04-02\n"
+    "status: active\n"
+    "opened: 2026-01-12\n"
+    "worker: sam\n"
+    "phone: \"07700 900123\"\n"
+    "email: alex@example.org\n"
+    "address: 1 High Street\n"
+    "notes: Prefers mornings\n"
+    "history:\n"
+    "  - {date: 2026-01-05, status: referred, by: intake}\n"
+    "  - {date: 2026-01-12, status: active, by: sam, reason: first meeting}\n"
+    "consent:\n"
+    "  - {id: k1, scope: share-with-gp, given: 2026-01-12, "
+    "expires: 2027-01-12}\n"
+    "  - {id: k2, scope: share-with-housing, given: 2026-01-20, "
+    "revoked: 2026-05-01, note: withdrew}\n"
+    "team:\n"
+    "  - {id: t1, name: Dr Lee, role: psychiatrist, org: Northside CMHT, "
+    "phone: \"0161 496 0000\"}\n"
+    "  - {id: t2, name: Pat Kaur, role: gp, email: pat@example.org}\n"
+    "strengths: [keeps appointments, supportive sister, good cook]\n"
+    "needs:\n"
+    "  - {domain: housing, need: unmet, note: waiting list}\n"
+    "  - {domain: money, need: met}\n"
+    "assessments:\n"
+    "  - {id: a1, instrument: phq-9, date: 2026-01-12, "
+    "answers: [2, 2, ~, 1]}\n"
+    "  - {id: a2, instrument: gad-7, date: 2026-04-12, answers: [1, 0, 3]}\n"
+    "goals:\n"
+    "  - id: g1\n"
+    "    domain: housing\n"
+    "    title: Move into a tenancy of my own\n"
+    "    target: 2026-06-30\n"
+    "    status: active\n"
+    "    why: Own front door\n"
+    "    actions:\n"
+    "      - {id: g1.1, title: Apply to Housing First, owner: worker, "
+    "due: 2026-02-01, done: 2026-01-30}\n"
+    "      - {id: g1.2, title: View flats, owner: client, due: 2026-12-01}\n"
+    "    progress:\n"
+    "      - {date: 2026-03-01, rating: 4, note: Viewed a flat}\n"
+    "      - {date: 2026-05-01, rating: 6}\n"
+    "  - id: g2\n"
+    "    domain: mental-health\n"
+    "    title: Sleep through the night\n"
+    "    status: proposed\n"
+    "    actions:\n"
+    "      - {id: g2.1, title: Sleep diary, due: 2026-12-03}\n"
+    "review:\n"
+    "  every: 90d\n"
+    "  last: 2026-07-12\n"
+    "  next: 2026-10-10\n"
+    "  history:\n"
+    "    - {date: 2026-04-12, next: 2026-07-12, by: sam, note: on track}\n"
+    "    - {date: 2026-07-12, next: 2026-10-10}\n"
+    "safety-plan:\n"
+    "  warning-signs: [not sleeping, skipping meals]\n"
+    "  coping: [walk the dog]\n"
+    "  distractions: [library]\n"
+    "  people:\n"
+    "    - {text: Sister Jo, phone: \"07700 900456\"}\n"
+    "  professionals:\n"
+    "    - {text: Crisis team, phone: \"0800 000 111\"}\n"
+    "    - GP surgery\n"
+    "  means-safety: [pharmacy keeps tablets]\n"
+    "  matters-most: [my dog, my sister]\n"
+    "  reviewed: 2026-07-12\n"
+    "referrals:\n"
+    "  - id: r1\n"
+    "    service: housing-first-north\n"
+    "    goal: g1\n"
+    "    reason: Needs a stable tenancy\n"
+    "    consent: k1\n"
+    "    urgency: soon\n"
+    "    history:\n"
+    "      - {date: 2026-01-20, status: requested, by: sam}\n"
+    "      - {date: 2026-02-03, status: accepted, reason: meets criteria}\n"
+    "    follow-up: 2026-12-05\n"
+    "  - id: r2\n"
+    "    service: talking-therapies\n"
+    "    history:\n"
+    "      - {date: 2026-03-01, status: draft}\n"
+    "x-hand-added: {colour: green}\n"
+    "contacts:\n"
+    "  - {id: c1, date: 2026-01-19, kind: face-to-face, minutes: 50, "
+    "note: first meeting}\n"
+    "  - {date: 2026-03-02, kind: phone, minutes: 10}\n"
+    "  - {date: 2026-02-10, kind: home-visit, note: no minutes}\n";
+
+struct fx {
+	char dir[64];		/* the temporary case folder */
+	struct psw_store st;
+	struct psw_index ix;
+	int stopen, ixopen;
+	char warns[MAX_WARNS][PSW_ERR_MSG + 600];
+	int nwarns;		/* warnings so far; warns[n % MAX_WARNS] */
+};
+
+/* Remove path and everything below it. */
+static void
+remove_tree(const char *path)
+{
+	struct dirent *de;
+	struct stat sb;
+	char sub[4096];
+	DIR *dir;
+
+	if (lstat(path, &sb) < 0)
+		return;
+	if (S_ISDIR(sb.st_mode) && (dir = opendir(path)) != NULL) {
+		while ((de = readdir(dir)) != NULL) {
+			if (strcmp(de->d_name, ".") == 0 ||
+			    strcmp(de->d_name, "..") == 0)
+				continue;
+			snprintf(sub, sizeof sub, "%s/%s", path, de->d_name);
+			remove_tree(sub);
+		}
+		closedir(dir);
+		rmdir(path);
+	} else
+		unlink(path);
+}
+
+/* Keep the last MAX_WARNS warnings. */
+static void
+record_warn(void *arg, const char *msg)
+{
+	struct fx *fx = arg;
+
+	snprintf(fx->warns[fx->nwarns % MAX_WARNS], sizeof fx->warns[0], "%s",
+	    msg);
+	fx->nwarns++;
+}
+
+/* Is there a warning since `from` containing want? */
+static int
+warned_since(const struct fx *fx, int from, const char *want)
+{
+	int i;
+
+	for (i = from; i < fx->nwarns; i++)
+		if (strstr(fx->warns[i % MAX_WARNS], want) != NULL)
+			return 1;
+	return 0;
+}
+
+/* A fresh case folder, opened as a store with clients/. */
+static int
+setup(void **state)
+{
+	struct fx *fx;
+	struct psw_err e;
+
+	if ((fx = calloc(1, sizeof *fx)) == NULL)
+		return -1;
+	snprintf(fx->dir, sizeof fx->dir, "/tmp/psw-index-XXXXXX");
+	if (mkdtemp(fx->dir) == NULL) {
+		free(fx);
+		return -1;
+	}
+	if (psw_store_open(&fx->st, fx->dir, PSW_STORE_CREATE, "test_index",
+	    &e) < 0) {
+		remove_tree(fx->dir);
+		free(fx);
+		return -1;
+	}
+	fx->stopen = 1;
+	fx->st.warn = record_warn;
+	fx->st.warn_arg = fx;
+	*state = fx;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *fx = *state;
+
+	if (fx->ixopen)
+		psw_index_close(&fx->ix);
+	if (fx->stopen)
+		psw_store_release(&fx->st);
+	remove_tree(fx->dir);
+	free(fx);
+	return 0;
+}
+
+/* Open the index; fails the test on error. */
+static void
+ix_open(struct fx *fx)
+{
+	struct psw_err e;
+	char msg[2048];
+
+	psw_err_clear(&e);
+	if (psw_index_open(&fx->ix, &fx->st, &e) != 0)
+		fail_msg("index open: %s", psw_err_format(&e, msg, sizeof msg));
+	fx->ixopen = 1;
+}
+
+static void
+ix_close(struct fx *fx)
+{
+	psw_index_close(&fx->ix);
+	fx->ixopen = 0;
+}
+
+/* Sync; fails the test on error.  Fills *s. */
+static void
+ix_sync(struct fx *fx, struct psw_sync_stats *s)
+{
+	struct psw_err e;
+	char msg[2048];
+
+	psw_err_clear(&e);
+	if (psw_index_sync(&fx->ix, s, &e) != 0)
+		fail_msg("sync: %s", psw_err_format(&e, msg, sizeof msg));
+}
+
+/* Check the four counters of a sync. */
+static void
+check_stats(const struct psw_sync_stats *s, size_t files, size_t parsed,
+    size_t removed, size_t problems)
+{
+	if (s->files != files || s->parsed != parsed ||
+	    s->removed != removed || s->problems != problems)
+		fail_msg("stats files %zu parsed %zu removed %zu problems %zu, "
+		    "want %zu %zu %zu %zu", s->files, s->parsed, s->removed,
+		    s->problems, files, parsed, removed, problems);
+}
+
+/* Write text as clients/<id>.yaml with stdio, as an editor would. */
+static void
+write_client(struct fx *fx, const char *id, const char *text)
+{
+	char path[256];
+	FILE *fp;
+
+	snprintf(path, sizeof path, "%s/clients/%s.yaml", fx->dir, id);
+	assert_non_null(fp = fopen(path, "w"));
+	assert_int_equal(fwrite(text, 1, strlen(text), fp), strlen(text));
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* A minimal valid client file's text into buf. */
+static const char *
+simple_client(char *buf, size_t size, const char *id, const char *name)
+{
+	snprintf(buf, size, "psw: 1\nid: %s\nname: %s\nstatus: active\n"
+	    "opened: 2026-01-12\n", id, name);
+	return buf;
+}
+
+/* The integer a one-value query returns (after binding s1 if given). */
+static long long
+q_int(sqlite3 *db, const char *sql, const char *s1)
+{
+	sqlite3_stmt *s;
+	long long v;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		fail_msg("prepare %s: %s", sql, sqlite3_errmsg(db));
+	if (s1 != NULL)
+		sqlite3_bind_text(s, 1, s1, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		fail_msg("no row: %s", sql);
+	}
+	v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+/*
+ * The text a one-value query returns into buf: "(null)" for NULL and
+ * "(no row)" when there is none.
+ */
+static const char *
+q_text(sqlite3 *db, const char *sql, const char *s1, char *buf, size_t size)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		fail_msg("prepare %s: %s", sql, sqlite3_errmsg(db));
+	if (s1 != NULL)
+		sqlite3_bind_text(s, 1, s1, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW)
+		snprintf(buf, size, "(no row)");
+	else if (sqlite3_column_type(s, 0) == SQLITE_NULL)
+		snprintf(buf, size, "(null)");
+	else
+		snprintf(buf, size, "%s", sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	return buf;
+}
+
+/* Assert a one-value text query. */
+#define assert_q(db, sql, s1, want) do { \
+	char qbuf_[1024]; \
+	assert_string_equal(q_text((db), (sql), (s1), qbuf_, \
+	    sizeof qbuf_), (want)); \
+} while (0)
+
+/* Rows of client id in every per-client table, and in clients and files. */
+static long long
+rows_of(sqlite3 *db, const char *id)
+{
+	static const char *const tables[] = { "consent", "team", "strengths",
+	    "needs", "assessments", "goals", "actions", "progress", "reviews",
+	    "referrals", "referral_events", "contacts", NULL };
+	char sql[128];
+	long long n;
+	size_t i;
+
+	n = q_int(db, "SELECT count(*) FROM clients WHERE id = ?1", id) +
+	    q_int(db, "SELECT count(*) FROM files WHERE id = ?1", id);
+	for (i = 0; tables[i] != NULL; i++) {
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE "
+		    "client = ?1", tables[i]);
+		n += q_int(db, sql, id);
+	}
+	return n;
+}
+
+/* Remove the index and its WAL files. */
+static void
+remove_index(const struct fx *fx)
+{
+	char p[512];
+
+	unlink(fx->st.index_path);
+	snprintf(p, sizeof p, "%s-wal", fx->st.index_path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", fx->st.index_path);
+	unlink(p);
+}
+
+/*
+ * Opening on an empty case folder creates index.db (0600, WAL) with
+ * user_version = PSW_INDEX_SCHEMA, every table and the public views
+ * caseload and due; a sync of no files finds nothing; reopening does not
+ * rebuild.
+ */
+static void
+test_open_empty(void **state)
+{
+	struct fx *fx = *state;
+	struct psw_sync_stats s;
+	struct stat sb;
+	sqlite3 *db;
+
+	assert_int_equal(access(fx->st.index_path, F_OK), -1);
+	ix_open(fx);
+	assert_int_equal(fx->ix.rebuilt, 1);
+	assert_int_equal(stat(fx->st.index_path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	db = psw_index_db(&fx->ix);
+	assert_non_null(db);
+	assert_int_equal(q_int(db, "PRAGMA user_version", NULL),
+	    PSW_INDEX_SCHEMA);
+	assert_q(db, "PRAGMA journal_mode", NULL, "wal");
+	assert_int_equal(q_int(db, "SELECT count(*) FROM sqlite_schema WHERE "
+	    "type = 'view' AND name IN ('caseload', 'due')", NULL), 2);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM sqlite_schema WHERE "
+	    "type = 'table' AND name IN ('files', 'clients', 'consent', "
+	    "'team', 'strengths', 'needs', 'assessments', 'goals', "
+	    "'actions', 'progress', 'reviews', 'referrals', "
+	    "'referral_events', 'contacts', 'services')", NULL), 15);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM caseload", NULL), 0);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM due", NULL), 0);
+
+	ix_sync(fx, &s);
+	check_stats(&s, 0, 0, 0, 0);
+	assert_int_equal(fx->ix.rebuilt, 0);
+	assert_int_equal(fx->nwarns, 0);
+	ix_close(fx);
+
+	ix_open(fx);
+	assert_int_equal(fx->ix.rebuilt, 0);
+	assert_int_equal(q_int(psw_index_db(&fx->ix), "PRAGMA user_version",
+	    NULL), PSW_INDEX_SCHEMA);
+}
+
+/*
+ * Sync follows the folder: files added with fopen are indexed; a change
+ * of content, and a same-size change with another mtime, are re-read; a
+ * deleted file's rows go; a file renamed to a new id (its id fixed) moves
+ * its rows.  The stats count files seen, parsed and removed.
+ */
+static void
+test_sync_changes(void **state)
+{
+	struct fx *fx = *state;
+	struct psw_sync_stats s;
+	char text[256], from[256], to[256];
+	struct timespec ts[2];
+	struct stat a, b;
+	sqlite3 *db;
+
+	write_client(fx, "ann", simple_client(text, sizeof text, "ann",
+	    "Ann Smith"));
+	write_client(fx, "bob", simple_client(text, sizeof text, "bob",
+	    "Bob Jones"));
+	ix_open(fx);
+	db = psw_index_db(&fx->ix);
+	ix_sync(fx, &s);
+	check_stats(&s, 2, 2, 0, 0);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM clients", NULL), 2);
+	assert_q(db, "SELECT name FROM clients WHERE id = ?1", "ann",
+	    "Ann Smith");
+	assert_q(db, "SELECT name FROM clients WHERE id = ?1", "bob",
+	    "Bob Jones");
+	assert_int_equal(q_int(db, "SELECT count(*) FROM files WHERE problem "
+	    "IS NULL", NULL), 2);
+
+	ix_sync(fx, &s);
+	check_stats(&s, 2, 0, 0, 0);
+
+	/* A change of content (and size). */
+	write_client(fx, "ann", simple_client(text, sizeof text, "ann",
+	    "Ann Smith-Jones"));
+	ix_sync(fx, &s);
+	check_stats(&s, 2, 1, 0, 0);
+	assert_q(db, "SELECT name FROM clients WHERE id = ?1", "ann",
+	    "Ann Smith-Jones");
+
+	/* The same size, another mtime. */
+	snprintf(from, sizeof from, "%s/clients/ann.yaml", fx->dir);
+	assert_int_equal(stat(from, &a), 0);
+	write_client(fx, "ann", simple_client(text, sizeof text, "ann",
+	    "Ann Smyth-Jones"));
+	ts[0].tv_sec = ts[1].tv_sec = a.st_mtim.tv_sec - 3600;
+	ts[0].tv_nsec = ts[1].tv_nsec = 0;
+	assert_int_equal(utimensat(AT_FDCWD, from, ts, 0), 0);
+	assert_int_equal(stat(from, &b), 0);
+	assert_int_equal(a.st_size, b.st_size);
+	assert_int_equal(a.st_ino, b.st_ino);
+	ix_sync(fx, &s);
+	check_stats(&s, 2, 1, 0, 0);
+	assert_q(db, "SELECT name FROM clients WHERE id = ?1", "ann",
+	    "Ann Smyth-Jones");
+	assert_int_equal(q_int(db, "SELECT mtime_ns FROM files WHERE id = ?1",
+	    "ann"), (long long)b.st_mtim.tv_sec * 1000000000LL);
+
+	/* Deleted. */
+	snprintf(to, sizeof to, "%s/clients/bob.yaml", fx->dir);
+	assert_int_equal(unlink(to), 0);
+	ix_sync(fx, &s);
+	check_stats(&s, 1, 0, 1, 0);
+	assert_int_equal(rows_of(db, "bob"), 0);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM clients", NULL), 1);
+
+	/* Renamed to a new id, the id inside fixed. */
+	snprintf(to, sizeof to, "%s/clients/ann-s.yaml", fx->dir);
+	assert_int_equal(rename(from, to), 0);
+	write_client(fx, "ann-s", simple_client(text, sizeof text, "ann-s",
+	    "Ann Smyth-Jones"));
+	ix_sync(fx, &s);
+	check_stats(&s, 1, 1, 1, 0);
+	assert_int_equal(rows_of(db, "ann"), 0);
+	assert_q(db, "SELECT group_concat(id) FROM clients", NULL, "ann-s");
+	assert_q(db, "SELECT group_concat(id) FROM files", NULL, "ann-s");
+	assert_q(db, "SELECT name FROM clients WHERE id = ?1", "ann-s",
+	    "Ann Smyth-Jones");
+	assert_int_equal(fx->nwarns, 1);	/* "index built from 2" */
+	assert_non_null(strstr(fx->warns[0], "built from 2 client files"));
+}
+
+/*
+ * A sync with nothing changed parses nothing and writes nothing: another
+ * connection's PRAGMA data_version and this one's total_changes() stay
+ * put (and they do move when something changed), and it goes through
+ * while another connection holds the write lock.
+ */
+static void
+test_sync_nochange(void **state)
+{
+	struct fx *fx = *state;
+	struct psw_sync_stats s;
+	long long v1, v2, t1;
+	struct timespec t0, t2;
+	char text[256];
+	sqlite3 *other, *writer;
+
+	write_client(fx, "ann", simple_client(text, sizeof text, "ann", "Ann"));
+	write_client(fx, "bob", simple_client(text, sizeof text, "bob", "Bob"));
+	ix_open(fx);
+	ix_sync(fx, &s);
+	check_stats(&s, 2, 2, 0, 0);
+	assert_int_equal(sqlite3_open_v2(fx->st.index_path, &other,
+	    SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	v1 = q_int(other, "PRAGMA data_version", NULL);
+	t1 = sqlite3_total_changes64(psw_index_db(&fx->ix));
+
+	ix_sync(fx, &s);
+	check_stats(&s, 2, 0, 0, 0);
+	ix_sync(fx, &s);
+	check_stats(&s, 2, 0, 0, 0);
+	v2 = q_int(other, "PRAGMA data_version", NULL);
+	assert_int_equal(v1, v2);
+	assert_int_equal(sqlite3_total_changes64(psw_index_db(&fx->ix)), t1);
+
+	/* It does not even ask for the write lock: a writer holding it
+	 * elsewhere does not delay it. */
+	assert_int_equal(sqlite3_open(fx->st.index_path, &writer), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(writer, "BEGIN IMMEDIATE", NULL, NULL,
+	    NULL), SQLITE_OK);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ix_sync(fx, &s);
+	clock_gettime(CLOCK_MONOTONIC, &t2);
+	check_stats(&s, 2, 0, 0, 0);
+	assert_true(t2.tv_sec - t0.tv_sec < 2);
+	assert_int_equal(sqlite3_exec(writer, "ROLLBACK", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(writer);
+
+	/* The probe does see a write. */
+	write_client(fx, "bob", simple_client(text, sizeof text, "bob",
+	    "Bobby"));
+	ix_sync(fx, &s);
+	check_stats(&s, 2, 1, 0, 0);
+	assert_true(q_int(other, "PRAGMA data_version", NULL) != v2);
+	assert_true(sqlite3_total_changes64(psw_index_db(&fx->ix)) > t1);
+	sqlite3_close(other);
+}
+
+/*
+ * A file with a YAML error and one that fails validation are skipped:
+ * files.problem holds the file:line:col message, st->warn reports it
+ * (again on every sync while it stands), the other clients are indexed.
+ * Fixing a file brings it in and clears its problem.  Symbolic links and
+ * names that are not client ids are refused too.
+ */
+static void
+test_sync_problems(void **state)
+{
+	struct fx *fx = *state;
+	struct psw_sync_stats s;
+	char text[256], p1[256], p2[256];
+	sqlite3 *db;
+	int w;
+
+	write_client(fx, "good", simple_client(text, sizeof text, "good",
+	    "Good"));
+	write_client(fx, "yamlerr", "psw: 1\nid: yamlerr\nname: a\n"
+	    "  bad: indent\nstatus: active\n");
+	write_client(fx, "invalid", "psw: 1\nid: invalid\nname: I\n"
+	    "status: open\nopened: 2026-01-12\n");
+	write_client(fx, "many", "psw: 1\nid: many\nname: M\n"
+	    "status: open\nopened: 2026-13-12\n");
+	ix_open(fx);
+	db = psw_index_db(&fx->ix);
+	ix_sync(fx, &s);
+	check_stats(&s, 4, 4, 0, 3);
+	assert_q(db, "SELECT group_concat(id) FROM clients", NULL, "good");
+	assert_q(db, "SELECT problem FROM files WHERE id = ?1", "yamlerr",
+	    "clients/yamlerr.yaml:4:6: mapping values are not allowed in "
+	    "this context");
+	assert_q(db, "SELECT problem FROM files WHERE id = ?1", "invalid",
+	    "clients/invalid.yaml:4:9: 'status' must be referred, active, "
+	    "on-hold or closed, not 'open'");
+	assert_q(db, "SELECT problem FROM files WHERE id = ?1", "many",
+	    "clients/many.yaml:4:9: 'status' must be referred, active, "
+	    "on-hold or closed, not 'open' (and more; see psw-plan validate)");
+	assert_q(db, "SELECT problem FROM files WHERE id = ?1", "good",
+	    "(null)");
+	assert_true(warned_since(fx, 0, "clients/yamlerr.yaml:4:6: mapping "
+	    "values are not allowed in this context (skipped)"));
+	assert_true(warned_since(fx, 0, "clients/invalid.yaml:4:9: 'status' "
+	    "must be referred, active, on-hold or closed, not 'open' "
+	    "(skipped)"));
+	assert_true(warned_since(fx, 0, "note: index"));
+	assert_int_equal(fx->nwarns, 4);
+
+	/* Unchanged: not parsed, but still reported. */
+	w = fx->nwarns;
+	ix_sync(fx, &s);
+	check_stats(&s, 4, 0, 0, 3);
+	assert_int_equal(fx->nwarns, w + 3);
+	assert_true(warned_since(fx, w, "clients/invalid.yaml:4:9: "));
+
+	/* Fixed. */
+	write_client(fx, "invalid", "psw: 1\nid: invalid\nname: I\n"
+	    "status: on-hold\nopened: 2026-01-12\n");
+	w = fx->nwarns;
+	ix_sync(fx, &s);
+	check_stats(&s, 4, 1, 0, 2);
+	assert_q(db, "SELECT group_concat(id, ' ') FROM (SELECT id FROM "
+	    "clients ORDER BY id)", NULL, "good invalid");
+	assert_q(db, "SELECT status FROM clients WHERE id = ?1", "invalid",
+	    "on-hold");
+	assert_q(db, "SELECT problem FROM files WHERE id = ?1", "invalid",
+	    "(null)");
+	assert_false(warned_since(fx, w, "clients/invalid.yaml"));
+
+	/* A symbolic link is refused; a bad file name is ignored. */
+	snprintf(p1, sizeof p1, "%s/clients/good.yaml", fx->dir);
+	snprintf(p2, sizeof p2, "%s/clients/link.yaml", fx->dir);
+	assert_int_equal(symlink(p1, p2), 0);
+	write_client(fx, "Bad Name", "psw: 1\n");
+	w = fx->nwarns;
+	ix_sync(fx, &s);
+	check_stats(&s, 5, 1, 0, 3);
+	assert_true(warned_since(fx, w, "clients/link.yaml: cannot open: "));
+	assert_true(warned_since(fx, w, "(symbolic links are refused)"));
+	assert_true(warned_since(fx, w, "clients/Bad Name.yaml: file name is "
+	    "not a valid client id; ignored"));
+	assert_int_equal(q_int(db, "SELECT count(*) FROM clients", NULL), 2);
+}
+
+/*
+ * A deleted index is rebuilt from the files (rebuilt set, a note says so,
+ * every row back); rows deleted behind the index's back are read again.
+ */
+static void
+test_rebuild_deleted(void **state)
+{
+	struct fx *fx = *state;
+	struct psw_sync_stats s;
+	char text[256];
+	sqlite3 *other;
+	int w;
+
+	write_client(fx, "ann", simple_client(text, sizeof text, "ann", "Ann"));
+	write_client(fx, "alex-m", full_yaml);
+	ix_open(fx);
+	ix_sync(fx, &s);
+	check_stats(&s, 2, 2, 0, 0);
+	ix_close(fx);
+	remove_index(fx);
+
+	w = fx->nwarns;
+	ix_open(fx);
+	assert_int_equal(fx->ix.rebuilt, 1);
+	ix_sync(fx, &s);
+	check_stats(&s, 2, 2, 0, 0);
+	assert_int_equal(fx->ix.rebuilt, 0);
+	assert_int_equal(fx->nwarns, w + 1);
+	assert_true(warned_since(fx, w, "note: index '"));
+	assert_true(warned_since(fx, w, "' built from 2 client files"));
+	assert_int_equal(q_int(psw_index_db(&fx->ix), "SELECT count(*) FROM "
+	    "clients", NULL), 2);
+	assert_int_equal(q_int(psw_index_db(&fx->ix), "SELECT count(*) FROM "
+	    "contacts", NULL), 3);
+
+	/* A clients row removed by hand: that file is read again. */
+	assert_int_equal(sqlite3_open(fx->st.index_path, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "DELETE FROM clients WHERE "
+	    "id = 'alex-m'", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(other);
+	ix_sync(fx, &s);
+	check_stats(&s, 2, 1, 0, 0);
+	assert_int_equal(q_int(psw_index_db(&fx->ix), "SELECT count(*) FROM "
+	    "clients", NULL), 2);
+}
+
+/*
+ * An index overwritten with garbage (WAL files gone) is rebuilt on open
+ * with a warning that it was damaged; one damaged past its first page is
+ * rebuilt by the sync that finds it.  The rows come back either way.
+ */
+static void
+test_rebuild_corrupt(void **state)
+{
+	struct fx *fx = *state;
+	struct psw_sync_stats s;
+	char text[256], junk[8192];
+	int fd, w, i;
+
+	for (i = 0; i < 40; i++) {
+		char id[16], name[32];
+
+		snprintf(id, sizeof id, "c%02d", i);
+		snprintf(name, sizeof name, "Client number %d", i);
+		write_client(fx, id, simple_client(text, sizeof text, id,
+		    name));
+	}
+	ix_open(fx);
+	ix_sync(fx, &s);
+	check_stats(&s, 40, 40, 0, 0);
+	ix_close(fx);
+
+	memset(junk, 'G', sizeof junk);
+	assert_true((fd = open(fx->st.index_path, O_WRONLY | O_TRUNC)) >= 0);
+	assert_int_equal(write(fd, junk, sizeof junk), (ssize_t)sizeof junk);
+	close(fd);
+	snprintf(text, sizeof text, "%s-wal", fx->st.index_path);
+	unlink(text);
+	snprintf(text, sizeof text, "%s-shm", fx->st.index_path);
+	unlink(text);
+
+	w = fx->nwarns;
+	ix_open(fx);
+	assert_int_equal(fx->ix.rebuilt, 1);
+	assert_true(warned_since(fx, w, "is damaged ("));
+	assert_true(warned_since(fx, w, "); rebuilding it from the client "
+	    "files"));
+	ix_sync(fx, &s);
+	check_stats(&s, 40, 40, 0, 0);
+	assert_int_equal(q_int(psw_index_db(&fx->ix), "SELECT count(*) FROM "
+	    "clients", NULL), 40);
+	ix_close(fx);
+
+	/* Keep the header page, spoil the rest. */
+	assert_true((fd = open(fx->st.index_path, O_WRONLY)) >= 0);
+	assert_int_equal(pwrite(fd, junk, sizeof junk, 4096),
+	    (ssize_t)sizeof junk);
+	close(fd);
+	w = fx->nwarns;
+	ix_open(fx);
+	ix_sync(fx, &s);
+	check_stats(&s, 40, 40, 0, 0);
+	assert_true(warned_since(fx, w, "is damaged ("));
+	assert_int_equal(q_int(psw_index_db(&fx->ix), "SELECT count(*) FROM "
+	    "clients", NULL), 40);
+	assert_q(psw_index_db(&fx->ix), "PRAGMA integrity_check", NULL, "ok");
+}
+
+/*
+ * An index whose user_version is newer than PSW_INDEX_SCHEMA (set to 99
+ * with sqlite3) is refused with -PSW_EIO and a message saying so, and is
+ * left as it was.
+ */
+static void
+test_newer_schema(void **state)
+{
+	struct fx *fx = *state;
+	struct psw_index ix;
+	struct psw_err e;
+	char want[512];
+	sqlite3 *db;
+
+	ix_open(fx);
+	ix_close(fx);
+	assert_int_equal(sqlite3_open(fx->st.index_path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL,
+	    NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	psw_err_clear(&e);
+	assert_int_equal(psw_index_open(&ix, &fx->st, &e), -PSW_EIO);
+	assert_int_equal(e.code, PSW_EIO);
+	assert_null(ix.db);
+	snprintf(want, sizeof want, "index '%s' was made by a newer psw "
+	    "(schema 99, this one knows %d); remove it or set PSW_INDEX",
+	    fx->st.index_path, PSW_INDEX_SCHEMA);
+	assert_string_equal(e.msg, want);
+
+	assert_int_equal(sqlite3_open(fx->st.index_path, &db), SQLITE_OK);
+	assert_int_equal(q_int(db, "PRAGMA user_version", NULL), 99);
+	sqlite3_close(db);
+}
+
+/*
+ * The complete client's rows: one per item in each section table, the
+ * answers as JSON text with null for ~, the derived columns (review
+ * interval, referral status and created, last contact), the caseload
+ * view, and exactly the due items of kinds action, goal, review,
+ * referral and consent; a closed client has none.
+ */
+static void
+test_rows(void **state)
+{
+	struct fx *fx = *state;
+	struct psw_sync_stats s;
+	char text[256];
+	sqlite3 *db;
+
+	write_client(fx, "alex-m", full_yaml);
+	ix_open(fx);
+	db = psw_index_db(&fx->ix);
+	ix_sync(fx, &s);
+	check_stats(&s, 1, 1, 0, 0);
+
+#define COUNT(table, n) assert_int_equal(q_int(db, "SELECT count(*) FROM " \
+	table " WHERE client = 'alex-m'", NULL), (n))
+	COUNT("consent", 2);
+	COUNT("team", 2);
+	COUNT("strengths", 3);
+	COUNT("needs", 2);
+	COUNT("assessments", 2);
+	COUNT("goals", 2);
+	COUNT("actions", 3);
+	COUNT("progress", 2);
+	COUNT("reviews", 2);
+	COUNT("referrals", 2);
+	COUNT("referral_events", 3);
+	COUNT("contacts", 3);
+#undef COUNT
+
+	assert_q(db, "SELECT answers FROM assessments WHERE id = ?1", "a1",
+	    "[2,2,null,1]");
+	assert_q(db, "SELECT answers FROM assessments WHERE id = ?1", "a2",
+	    "[1,0,3]");
+	assert_int_equal(q_int(db, "SELECT sum(json_valid(answers)) FROM "
+	    "assessments", NULL), 2);
+	assert_q(db, "SELECT json_extract(answers, '$[2]') FROM assessments "
+	    "WHERE id = ?1", "a1", "(null)");
+	assert_q(db, "SELECT instrument || ' ' || date FROM assessments "
+	    "WHERE id = ?1", "a2", "gad-7 2026-04-12");
+
+	assert_q(db, "SELECT name || '|' || preferred_name || '|' || pronouns "
+	    "|| '|' || status || '|' || worker || '|' || dob || '|' || opened "
+	    "FROM clients WHERE id = ?1", "alex-m", "Alex Morgan|Alex|"
+	    "they/them|active|sam|1991-04-02|2026-01-12");
+	assert_q(db, "SELECT closed FROM clients", NULL, "(null)");
+	assert_q(db, "SELECT review_every || ' ' || review_last || ' ' || "
+	    "review_next FROM clients", NULL, "90d 2026-07-12 2026-10-10");
+	assert_q(db, "SELECT safety_plan || ' ' || safety_reviewed FROM "
+	    "clients", NULL, "1 2026-07-12");
+	assert_q(db, "SELECT last_contact FROM clients", NULL, "2026-03-02");
+
+	assert_q(db, "SELECT group_concat(id || ':' || scope || ':' || "
+	    "given || ':' || ifnull(expires, '-') || ':' || "
+	    "ifnull(revoked, '-'), ' ') FROM (SELECT * FROM consent "
+	    "ORDER BY id)", NULL, "k1:share-with-gp:2026-01-12:2027-01-12:- "
+	    "k2:share-with-housing:2026-01-20:-:2026-05-01");
+	assert_q(db, "SELECT group_concat(id || ':' || role || ':' || "
+	    "ifnull(org, '-'), ' ') FROM (SELECT * FROM team ORDER BY id)",
+	    NULL, "t1:psychiatrist:Northside CMHT t2:gp:-");
+	assert_q(db, "SELECT group_concat(text, '|') FROM (SELECT * FROM "
+	    "strengths ORDER BY seq)", NULL,
+	    "keeps appointments|supportive sister|good cook");
+	assert_q(db, "SELECT group_concat(domain || '=' || need, ' ') FROM "
+	    "(SELECT * FROM needs ORDER BY domain)", NULL,
+	    "housing=unmet money=met");
+	assert_q(db, "SELECT group_concat(id || ':' || domain || ':' || "
+	    "status || ':' || ifnull(target, '-'), ' ') FROM (SELECT * FROM "
+	    "goals ORDER BY id)", NULL,
+	    "g1:housing:active:2026-06-30 g2:mental-health:proposed:-");
+	assert_q(db, "SELECT group_concat(goal || '/' || id || ':' || "
+	    "ifnull(owner, '-') || ':' || ifnull(due, '-') || ':' || "
+	    "ifnull(done, '-'), ' ') FROM (SELECT * FROM actions ORDER BY id)",
+	    NULL, "g1/g1.1:worker:2026-02-01:2026-01-30 "
+	    "g1/g1.2:client:2026-12-01:- g2/g2.1:-:2026-12-03:-");
+	assert_q(db, "SELECT group_concat(goal || '#' || seq || ':' || date "
+	    "|| ':' || rating, ' ') FROM (SELECT * FROM progress ORDER BY "
+	    "seq)", NULL, "g1#1:2026-03-01:4 g1#2:2026-05-01:6");
+	assert_q(db, "SELECT group_concat(seq || ':' || date || ':' || next, "
+	    "' ') FROM (SELECT * FROM reviews ORDER BY seq)", NULL,
+	    "1:2026-04-12:2026-07-12 2:2026-07-12:2026-10-10");
+	assert_q(db, "SELECT service || ':' || goal || ':' || consent || ':' "
+	    "|| urgency || ':' || status || ':' || created || ':' || "
+	    "follow_up FROM referrals WHERE id = ?1", "r1",
+	    "housing-first-north:g1:k1:soon:accepted:2026-01-20:2026-12-05");
+	assert_q(db, "SELECT status || ':' || created || ':' || "
+	    "ifnull(follow_up, '-') || ':' || ifnull(goal, '-') FROM "
+	    "referrals WHERE id = ?1", "r2", "draft:2026-03-01:-:-");
+	assert_q(db, "SELECT group_concat(referral || '#' || seq || ':' || "
+	    "date || ':' || status || ':' || ifnull(by_worker, '-'), ' ') "
+	    "FROM (SELECT * FROM referral_events ORDER BY referral, seq)",
+	    NULL, "r1#1:2026-01-20:requested:sam "
+	    "r1#2:2026-02-03:accepted:- r2#1:2026-03-01:draft:-");
+	assert_q(db, "SELECT group_concat(seq || ':' || date || ':' || "
+	    "kind || ':' || ifnull(minutes, '-'), ' ') FROM (SELECT * FROM "
+	    "contacts ORDER BY seq)", NULL, "1:2026-01-19:face-to-face:50 "
+	    "2:2026-03-02:phone:10 3:2026-02-10:home-visit:-");
+
+	assert_q(db, "SELECT id || '|' || name || '|' || status || '|' || "
+	    "worker || '|' || opened || '|' || last_contact || '|' || "
+	    "next_review || '|' || open_goals || '|' || safety_plan FROM "
+	    "caseload", NULL, "alex-m|Alex Morgan|active|sam|2026-01-12|"
+	    "2026-03-02|2026-10-10|2|1");
+
+	assert_int_equal(q_int(db, "SELECT count(*) FROM due", NULL), 6);
+	assert_q(db, "SELECT group_concat(kind || ':' || ifnull(item, '-') || "
+	    "':' || what || ':' || due, '\n') FROM (SELECT * FROM due WHERE "
+	    "client = 'alex-m' ORDER BY due, kind)", NULL,
+	    "goal:g1:Move into a tenancy of my own:2026-06-30\n"
+	    "review:-:plan review:2026-10-10\n"
+	    "action:g1.2:View flats:2026-12-01\n"
+	    "action:g2.1:Sleep diary:2026-12-03\n"
+	    "referral:r1:follow up housing-first-north:2026-12-05\n"
+	    "consent:k1:consent expires: share-with-gp:2027-01-12");
+
+	/* Closed: still in the caseload, nothing due. */
+	write_client(fx, "zed", simple_client(text, sizeof text, "zed", "Zed"));
+	ix_sync(fx, &s);
+	check_stats(&s, 2, 1, 0, 0);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM caseload", NULL), 2);
+	assert_q(db, "SELECT open_goals || ' ' || safety_plan || ' ' || "
+	    "ifnull(last_contact, '-') FROM caseload WHERE id = ?1", "zed",
+	    "0 0 -");
+	{
+		static const char closed[] = "psw: 1\nid: alex-m\n"
+		    "name: Alex Morgan\nstatus: closed\nopened: 2026-01-12\n"
+		    "closed: 2026-11-01\n";
+		const char *body = strstr(full_yaml, "worker: sam\n");
+		struct psw_buf b = PSW_BUF_INIT;
+
+		assert_non_null(body);
+		psw_buf_adds(&b, closed);
+		psw_buf_adds(&b, body);
+		write_client(fx, "alex-m", b.s);
+		psw_buf_release(&b);
+	}
+	ix_sync(fx, &s);
+	check_stats(&s, 2, 1, 0, 0);
+	assert_q(db, "SELECT status || ' ' || closed FROM caseload WHERE "
+	    "id = ?1", "alex-m", "closed 2026-11-01");
+	assert_int_equal(q_int(db, "SELECT count(*) FROM due", NULL), 0);
+}
+
+/*
+ * psw_index_put replaces exactly one client's rows (and its files row,
+ * so the next sync does not parse it again), leaving other clients
+ * alone; with c == NULL it removes every row of that client.
+ */
+static void
+test_put(void **state)
+{
+	struct fx *fx = *state;
+	struct psw_diags d = PSW_DIAGS_INIT;
+	struct psw_buf out = PSW_BUF_INIT;
+	struct psw_sync_stats s;
+	struct psw_client *c;
+	struct psw_doc *doc;
+	struct psw_err e;
+	struct stat sb;
+	char path[256];
+	long long bob_rows;
+	sqlite3 *db;
+
+	write_client(fx, "alex-m", full_yaml);
+	write_client(fx, "bob", "psw: 1\nid: bob\nname: Bob\nstatus: active\n"
+	    "opened: 2026-01-12\ncontacts:\n  - {date: 2026-05-01}\n"
+	    "  - {date: 2026-05-02}\n");
+	ix_open(fx);
+	db = psw_index_db(&fx->ix);
+	ix_sync(fx, &s);
+	check_stats(&s, 2, 2, 0, 0);
+	bob_rows = rows_of(db, "bob");
+	assert_int_equal(bob_rows, 4);	/* clients, files, 2 contacts */
+
+	/* A tool changes alex-m: new name, no contacts, one more goal. */
+	snprintf(path, sizeof path, "%s/clients/alex-m.yaml", fx->dir);
+	assert_int_equal(psw_doc_load_file(path, "clients/alex-m.yaml", &doc,
+	    &e), 0);
+	assert_non_null(psw_map_set_str(doc, psw_doc_root(doc), "name",
+	    "Alex Morgan-Lee", PSW_STRING));
+	assert_int_equal(psw_map_remove(psw_doc_root(doc), "contacts"), 1);
+	{
+		struct psw_node *goals = psw_map_get(psw_doc_root(doc),
+		    "goals");
+		struct psw_node *g = psw_node_map(doc, 0);
+
+		assert_non_null(goals);
+		assert_non_null(g);
+		assert_non_null(psw_map_set_str(doc, g, "id", "g3",
+		    PSW_PLAIN));
+		assert_non_null(psw_map_set_str(doc, g, "domain",
+		    "work-education", PSW_PLAIN));
+		assert_non_null(psw_map_set_str(doc, g, "title",
+		    "Find a course", PSW_STRING));
+		assert_non_null(psw_map_set_str(doc, g, "status", "active",
+		    PSW_PLAIN));
+		psw_seq_append(goals, g);
+	}
+	assert_int_equal(psw_client_read(doc, "alex-m", &c, &d), 0);
+	assert_int_equal(psw_doc_emit(doc, &out, &e), 0);
+	assert_int_equal(psw_write_atomic(path, "clients/alex-m.yaml", out.s,
+	    out.len, &e), 0);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(psw_index_put(&fx->ix, "alex-m", c, &sb, &e), 0);
+	psw_buf_release(&out);
+	psw_diags_release(&d);
+	psw_doc_free(doc);
+
+	assert_q(db, "SELECT name FROM clients WHERE id = ?1", "alex-m",
+	    "Alex Morgan-Lee");
+	assert_int_equal(q_int(db, "SELECT count(*) FROM contacts WHERE "
+	    "client = ?1", "alex-m"), 0);
+	assert_q(db, "SELECT group_concat(id, ' ') FROM (SELECT id FROM goals "
+	    "WHERE client = 'alex-m' ORDER BY id)", NULL, "g1 g2 g3");
+	assert_q(db, "SELECT last_contact FROM clients WHERE id = ?1",
+	    "alex-m", "(null)");
+	assert_int_equal(q_int(db, "SELECT size FROM files WHERE id = ?1",
+	    "alex-m"), (long long)sb.st_size);
+	assert_int_equal(q_int(db, "SELECT inode FROM files WHERE id = ?1",
+	    "alex-m"), (long long)sb.st_ino);
+	assert_int_equal(rows_of(db, "bob"), bob_rows);
+	ix_sync(fx, &s);
+	check_stats(&s, 2, 0, 0, 0);	/* already up to date */
+
+	/* Removed from the index: every row, and only that client's. */
+	assert_int_equal(psw_index_put(&fx->ix, "alex-m", NULL, NULL, &e), 0);
+	assert_int_equal(rows_of(db, "alex-m"), 0);
+	assert_int_equal(rows_of(db, "bob"), bob_rows);
+	/* The file is still there: the next sync brings it back. */
+	ix_sync(fx, &s);
+	check_stats(&s, 2, 1, 0, 0);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM goals WHERE "
+	    "client = ?1", "alex-m"), 3);
+}
+
+/*
+ * Text that means something to SQL is only ever data: a name like
+ * "Robert'); DROP TABLE clients;--" and other quotes are stored and read
+ * back intact, and every table is still there.
+ */
+static void
+test_hostile_text(void **state)
+{
+	struct fx *fx = *state;
+	struct psw_sync_stats s;
+	sqlite3 *db;
+
+	write_client(fx, "bobby-t",
+	    "psw: 1\n"
+	    "id: bobby-t\n"
+	    "name: \"Robert'); DROP TABLE clients;--\"\n"
+	    "preferred-name: \"\\\"Bobby\\\" Tables; DELETE FROM files\"\n"
+	    "status: active\n"
+	    "opened: 2026-01-12\n"
+	    "worker: \"O'Brien\"\n"
+	    "goals:\n"
+	    "  - {id: g1, domain: other, title: \"x' OR '1'='1\", "
+	    "status: active, target: 2026-12-31}\n");
+	ix_open(fx);
+	db = psw_index_db(&fx->ix);
+	ix_sync(fx, &s);
+	check_stats(&s, 1, 1, 0, 0);
+	assert_q(db, "SELECT name FROM clients WHERE id = ?1", "bobby-t",
+	    "Robert'); DROP TABLE clients;--");
+	assert_q(db, "SELECT preferred_name FROM clients", NULL,
+	    "\"Bobby\" Tables; DELETE FROM files");
+	assert_q(db, "SELECT worker FROM caseload", NULL, "O'Brien");
+	assert_q(db, "SELECT title FROM goals", NULL, "x' OR '1'='1");
+	assert_q(db, "SELECT what FROM due WHERE kind = 'goal'", NULL,
+	    "x' OR '1'='1");
+	assert_int_equal(q_int(db, "SELECT count(*) FROM files", NULL), 1);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM sqlite_schema WHERE "
+	    "name = 'clients' AND type = 'table'", NULL), 1);
+	ix_sync(fx, &s);
+	check_stats(&s, 1, 0, 0, 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_open_empty, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_sync_changes, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_sync_nochange, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_sync_problems, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_rebuild_deleted, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_rebuild_corrupt, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_newer_schema, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_rows, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_put, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostile_text, setup,
+		    teardown),
+	};
+
+	umask(077);
+	unsetenv("PSW_INDEX");
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
