@@ -438,7 +438,7 @@ cmd_new(struct psw_cli *cli, int argc, char **argv)
 		return psw_cli_usage_error(cli, "%s", e.msg);
 	if (o.dob != NULL && psw_date_parse(o.dob, cli->today, &dob, &e) < 0)
 		return psw_cli_usage_error(cli, "--dob: %s", e.msg);
-	if (psw_cli_open(cli, PSW_CLI_WRITE, &e) < 0)
+	if (psw_cli_open(cli, PSW_CLI_WRITE | PSW_CLI_NOSYNC, &e) < 0)
 		return fail(cli, &e);
 	if (psw_txn_begin(&cli->store, id, PSW_TXN_NEW, &t, &e) < 0)
 		return fail(cli, &e);
@@ -553,7 +553,7 @@ cmd_note(struct psw_cli *cli, int argc, char **argv)
 		psw_buf_release(&text);
 		return psw_cli_usage_error(cli, "the note is empty");
 	}
-	if (psw_cli_open(cli, PSW_CLI_WRITE, &e) < 0) {
+	if (psw_cli_open(cli, PSW_CLI_WRITE | PSW_CLI_NOSYNC, &e) < 0) {
 		psw_buf_release(&text);
 		return fail(cli, &e);
 	}
