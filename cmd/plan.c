@@ -599,30 +599,13 @@ static const struct command commands[] = {
 int
 main(int argc, char **argv)
 {
-	static const struct option opts[] = { PSW_CLI_LONGOPTS, { 0 } };
 	struct psw_cli cli;
 	size_t i;
-	int c, rc;
+	int rc;
 
 	psw_cli_init(&cli, "psw-plan");
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, PSW_CLI_SHORTOPTS, opts,
-	    NULL)) != -1) {
-		if (c == '?' || c == ':')
-			return psw_cli_finish(&cli,
-			    psw_cli_bad_option(&cli, c, argv));
-		psw_cli_option(&cli, c, optarg);
-	}
-	if (cli.version)
-		return psw_cli_finish(&cli, psw_cli_print_version(&cli));
-	if (optind >= argc) {
-		if (cli.help) {
-			fputs(usage_text, stdout);
-			return psw_cli_finish(&cli, 0);
-		}
-		fputs(usage_text, stderr);
-		return psw_cli_finish(&cli, PSW_EUSAGE);
-	}
+	if ((rc = psw_cli_global(&cli, argc, argv, usage_text)) >= 0)
+		return psw_cli_finish(&cli, rc);
 	for (i = 0; i < sizeof commands / sizeof commands[0]; i++) {
 		if (strcmp(argv[optind], commands[i].name) == 0) {
 			cli.cmd = commands[i].name;

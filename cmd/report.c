@@ -4,7 +4,6 @@
  * The commands of this tool are still to come; it already shares the
  * common options and conventions of every psw tool.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,25 +22,12 @@ static const char usage_text[] =
 int
 main(int argc, char **argv)
 {
-	static const struct option opts[] = { PSW_CLI_LONGOPTS, { 0 } };
 	struct psw_cli cli;
-	int c;
+	int rc;
 
 	psw_cli_init(&cli, "psw-report");
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, PSW_CLI_SHORTOPTS, opts,
-	    NULL)) != -1) {
-		if (c == '?' || c == ':')
-			return psw_cli_finish(&cli,
-			    psw_cli_bad_option(&cli, c, argv));
-		psw_cli_option(&cli, c, optarg);
-	}
-	if (cli.version)
-		return psw_cli_finish(&cli, psw_cli_print_version(&cli));
-	if (optind >= argc) {
-		fputs(usage_text, cli.help ? stdout : stderr);
-		return psw_cli_finish(&cli, cli.help ? 0 : PSW_EUSAGE);
-	}
+	if ((rc = psw_cli_global(&cli, argc, argv, usage_text)) >= 0)
+		return psw_cli_finish(&cli, rc);
 	return psw_cli_finish(&cli, psw_cli_usage_error(&cli,
 	    "unknown command '%s'", argv[optind]));
 }

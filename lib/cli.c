@@ -190,3 +190,24 @@ psw_cli_print_version(struct psw_cli *cli)
 	printf("%s %s\n", cli->prog, PSW_VERSION);
 	return 0;
 }
+
+int
+psw_cli_global(struct psw_cli *cli, int argc, char **argv, const char *usage)
+{
+	static const struct option opts[] = { PSW_CLI_LONGOPTS, { 0 } };
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, PSW_CLI_SHORTOPTS, opts,
+	    NULL)) != -1) {
+		if (c == '?' || c == ':')
+			return psw_cli_bad_option(cli, c, argv);
+		psw_cli_option(cli, c, optarg);
+	}
+	if (cli->version)
+		return psw_cli_print_version(cli);
+	if (optind < argc)
+		return -1;
+	fputs(usage, cli->help ? stdout : stderr);
+	return cli->help ? 0 : PSW_EUSAGE;
+}

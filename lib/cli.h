@@ -114,6 +114,15 @@ int psw_cli_format(struct psw_cli *cli, unsigned allowed,
  */
 int psw_cli_finish(struct psw_cli *cli, int rc);
 
+/*
+ * Parse the common options before the command word.  Returns -1 when a
+ * command word follows (argv[optind]); otherwise prints the version or
+ * `usage` (to stdout for --help, else to stderr) and returns the exit
+ * status to finish with.
+ */
+int psw_cli_global(struct psw_cli *cli, int argc, char **argv,
+    const char *usage);
+
 /* Print "prog version" to stdout. */
 int psw_cli_print_version(struct psw_cli *cli);
 

@@ -25,6 +25,7 @@
 #include <yaml.h>
 
 #include "doc.h"
+#include "utf8.h"
 
 #define ARENA_CHUNK (32 * 1024)
 #define ARENA_ALIGN (_Alignof(max_align_t))
@@ -402,51 +403,6 @@ psw_seq_append(struct psw_node *seq, struct psw_node *item)
 
 /* --- Checking the input -------------------------------------------- */
 
-/*
- * Decode one UTF-8 character at s[*i] (len bytes in all) into *cp and
- * advance *i.  Refuses overlong forms, surrogates and values past
- * U+10FFFF; returns -1 (leaving *i) on any invalid sequence.
- */
-static int
-utf8_next(const unsigned char *s, size_t len, size_t *i, uint32_t *cp)
-{
-	uint32_t c, min;
-	size_t k, n;
-
-	c = s[*i];
-	if (c < 0x80) {
-		*cp = c;
-		(*i)++;
-		return 0;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 1;
-		c &= 0x1f;
-		min = 0x80;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 2;
-		c &= 0x0f;
-		min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 3;
-		c &= 0x07;
-		min = 0x10000;
-	} else
-		return -1;
-	if (len - *i <= n)
-		return -1;
-	for (k = 1; k <= n; k++) {
-		if ((s[*i + k] & 0xc0) != 0x80)
-			return -1;
-		c = c << 6 | (s[*i + k] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return -1;
-	*cp = c;
-	*i += n + 1;
-	return 0;
-}
-
 /* 1 when c may appear in a YAML stream (the BOM is handled apart). */
 static int
 yaml_printable(uint32_t c)
@@ -474,7 +430,7 @@ offset_pos(const unsigned char *s, size_t len, size_t off, int *line,
 	if (off > len)
 		off = len;
 	while (i < off) {
-		if (utf8_next(s, len, &i, &c) < 0) {
+		if (psw_utf8_next(s, len, &i, &c) < 0) {
 			c = 0;
 			i++;
 		}
@@ -510,7 +466,7 @@ check_text(const unsigned char *s, size_t len, const char *name,
 			i++;
 			continue;
 		}
-		if (utf8_next(s, len, &i, &c) < 0) {
+		if (psw_utf8_next(s, len, &i, &c) < 0) {
 			offset_pos(s, len, at, &line, &col);
 			return psw_error_at(e, PSW_EDATA, name, line, col,
 			    "invalid UTF-8 (byte 0x%02x)", s[at]);
@@ -724,7 +680,7 @@ msg_str(char *buf, size_t size, const char *s)
 
 	while (i < len) {
 		at = i;
-		if (utf8_next(u, len, &i, &c) < 0) {
+		if (psw_utf8_next(u, len, &i, &c) < 0) {
 			c = '?';
 			i = at + 1;
 		}

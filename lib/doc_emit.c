@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "doc.h"
+#include "utf8.h"
 
 #define FLOW_WIDTH 100		/* a flow collection's line at most */
 #define SIMPLE_KEY_MAX 1000	/* longer keys are written as "? key" */
@@ -38,50 +39,6 @@ struct emitter {
 	const char *name;
 	int rc;
 };
-
-/*
- * Decode one UTF-8 character at s[*i] into *cp and advance *i; -1 on
- * an invalid, overlong or surrogate sequence or a value past U+10FFFF.
- */
-static int
-utf8_next(const unsigned char *s, size_t len, size_t *i, uint32_t *cp)
-{
-	uint32_t c, min;
-	size_t k, n;
-
-	c = s[*i];
-	if (c < 0x80) {
-		*cp = c;
-		(*i)++;
-		return 0;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 1;
-		c &= 0x1f;
-		min = 0x80;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 2;
-		c &= 0x0f;
-		min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 3;
-		c &= 0x07;
-		min = 0x10000;
-	} else
-		return -1;
-	if (len - *i <= n)
-		return -1;
-	for (k = 1; k <= n; k++) {
-		if ((s[*i + k] & 0xc0) != 0x80)
-			return -1;
-		c = c << 6 | (s[*i + k] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return -1;
-	*cp = c;
-	*i += n + 1;
-	return 0;
-}
 
 /*
  * 1 when c can stand for itself inside a one-line scalar: printable for
@@ -130,7 +87,7 @@ plain_ok(const unsigned char *s, size_t len, int flow)
 		return 0;
 	while (i < len) {
 		at = i;
-		if (utf8_next(s, len, &i, &c) < 0 || !char_plain(c))
+		if (psw_utf8_next(s, len, &i, &c) < 0 || !char_plain(c))
 			return 0;
 		if ((at == 0 || i == len) && unicode_space(c))
 			return 0;
@@ -225,7 +182,7 @@ choose(const char *str, size_t len, int style, int flow, int key)
 	if (plain_ok(s, len, flow) && !typed(s, len))
 		return FORM_PLAIN;
 	while (i < len) {
-		if (utf8_next(s, len, &i, &c) < 0)
+		if (psw_utf8_next(s, len, &i, &c) < 0)
 			return FORM_INVALID;
 		if (c == '\n') {
 			breaks = 1;
@@ -284,7 +241,7 @@ write_double(struct psw_buf *b, const char *str, size_t len)
 	psw_buf_addc(b, '"');
 	while (i < len) {
 		at = i;
-		if (utf8_next(s, len, &i, &c) < 0) {
+		if (psw_utf8_next(s, len, &i, &c) < 0) {
 			i++;
 			continue;
 		}
