@@ -14,7 +14,7 @@ contacts() {
 # --- a live lock times out with exit 4 ------------------------------------
 sleep 30 &
 live=$!
-printf '%s %s\n' "$live" "$(hostname)" >"$f.lock"
+printf '%s %s\n' "$live" "$(uname -n)" >"$f.lock"
 d0=$(digest "$f")
 run psw-plan note alex-m "blocked"
 ok '[ $rc -eq 4 ] && echo "$err" | grep -q "alex-m.yaml.lock'\'' is locked by process '$live'"' "live lock: exit 4 naming the lock"
@@ -27,7 +27,7 @@ wait $live 2>/dev/null
 sh -c 'exit 0' &
 dead=$!
 wait $dead
-printf '%s %s\n' "$dead" "$(hostname)" >"$f.lock"
+printf '%s %s\n' "$dead" "$(uname -n)" >"$f.lock"
 run psw-plan note alex-m "after a crash"
 ok '[ $rc -eq 0 ] && echo "$err" | grep -q "removed stale lock"' "stale lock broken with a warning"
 ok '[ ! -e "$f.lock" ]' "no lock left behind"
