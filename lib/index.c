@@ -168,6 +168,29 @@ is_corrupt(int rc)
 	return rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB;
 }
 
+/*
+ * May a damaged index be deleted and rebuilt?  Only the case folder's own
+ * index.db, or a file that SQLite made (its header says so): PSW_INDEX
+ * may point anywhere, even at a client file, and that must never be
+ * deleted.
+ */
+static int
+may_remove(const struct psw_store *st)
+{
+	char head[16], def[4096];
+	ssize_t n;
+	int fd;
+
+	snprintf(def, sizeof def, "%s/index.db", st->home);
+	if (strcmp(def, st->index_path) == 0)
+		return 1;
+	if ((fd = open(st->index_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		return errno == ENOENT;
+	n = read(fd, head, sizeof head);
+	close(fd);
+	return n == 16 && memcmp(head, "SQLite format 3", 16) == 0;
+}
+
 /* Remove the index and its WAL files. */
 static void
 remove_index(const char *path)
@@ -298,6 +321,12 @@ psw_index_open(struct psw_index *ix, struct psw_store *st, struct psw_err *e)
 	rc = open_db(ix, e);
 	if (rc == -1)
 		goto fail;
+	if (rc != SQLITE_OK && is_corrupt(rc) && !may_remove(st)) {
+		psw_error(e, PSW_EIO, "'%s' is not a psw index (%s); refusing "
+		    "to replace it: check PSW_INDEX", st->index_path,
+		    sqlite3_errstr(rc));
+		goto fail;
+	}
 	if (rc != SQLITE_OK && is_corrupt(rc)) {
 		psw_store_warn(st, "index '%s' is damaged (%s); rebuilding it "
 		    "from the client files", st->index_path, sqlite3_errstr(rc));
@@ -1068,7 +1097,8 @@ psw_index_sync(struct psw_index *ix, struct psw_sync_stats *stats,
 		stats = &local;
 	memset(stats, 0, sizeof *stats);
 	rc = sync_pass(ix, stats, e);
-	if (rc != SQLITE_OK && rc != -1 && is_corrupt(rc)) {
+	if (rc != SQLITE_OK && rc != -1 && is_corrupt(rc) &&
+	    may_remove(ix->st)) {
 		psw_store_warn(ix->st, "index '%s' is damaged (%s); rebuilding "
 		    "it from the client files", ix->st->index_path,
 		    sqlite3_errstr(rc));

@@ -2,6 +2,7 @@
  * store.c - the case folder: location, settings, ids, locks, atomic
  * writes, permissions and the audit log.
  */
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -465,41 +466,39 @@ lock_is_stale(const char *path, long *age, long *pid_out)
 }
 
 /*
- * Remove a stale lock safely: another process may break it too and take
- * a fresh one at the same path.  Rename the lock aside under a name only
- * we use, check it is still the dead process's, and put back anything
- * that is not.
+ * Remove a stale lock safely: other processes may be breaking it too, and
+ * a fresh lock may appear at the same path at any moment.  Breakers
+ * serialise on flock() of the stale lock file itself; the one holding it
+ * removes the path only if the path still names that very file (same
+ * inode) and it still holds the dead process's pid.  A fresh lock is a
+ * new file, so it is never removed.  0 when removed, -1 otherwise.
  */
 static int
 break_stale(const char *path, long dead_pid)
 {
-	char aside[PATH_MAX + 32], buf[64];
+	struct stat fsb, psb;
+	char buf[64];
 	ssize_t n;
-	long pid;
-	int fd;
+	long pid = 0;
+	int fd, rc = -1;
 
-	snprintf(aside, sizeof aside, "%s.stale.%ld", path, (long)getpid());
-	if (rename(path, aside) < 0)
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
 		return -1;
-	pid = 0;
-	if ((fd = open(aside, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) >= 0) {
-		n = read(fd, buf, sizeof buf - 1);
-		close(fd);
-		if (n > 0) {
-			buf[n] = '\0';
-			pid = strtol(buf, NULL, 10);
-		}
+	if (flock(fd, LOCK_EX) < 0 || fstat(fd, &fsb) < 0)
+		goto out;
+	if (lstat(path, &psb) < 0 || psb.st_ino != fsb.st_ino ||
+	    psb.st_dev != fsb.st_dev)
+		goto out;		/* already broken (and maybe retaken) */
+	n = pread(fd, buf, sizeof buf - 1, 0);
+	if (n > 0) {
+		buf[n] = '\0';
+		pid = strtol(buf, NULL, 10);
 	}
-	if (pid == dead_pid || pid == 0) {
-		unlink(aside);
-		return 0;
-	}
-	/* Someone's live lock: give it back (link fails if path exists). */
-	if (link(aside, path) == 0)
-		unlink(aside);
-	else
-		rename(aside, path);
-	return -1;
+	if (pid == dead_pid && unlink(path) == 0)
+		rc = 0;
+out:
+	close(fd);
+	return rc;
 }
 
 int
@@ -527,11 +526,20 @@ psw_lock_take(const struct psw_store *st, struct psw_lock *lk,
 	cleanup_add(mine);
 	fd = open(mine, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
 	    0600);
-	if (fd < 0 || write(fd, line, (size_t)len) != len || close(fd) < 0) {
+	if (fd >= 0 && write(fd, line, (size_t)len) != len) {
 		int err = errno;
 
-		if (fd >= 0)
-			close(fd);
+		close(fd);
+		fd = -1;
+		errno = err;
+	} else if (fd >= 0 && close(fd) < 0) {
+		fd = -1;
+	} else if (fd >= 0) {
+		fd = 0;			/* written and closed */
+	}
+	if (fd < 0) {
+		int err = errno;
+
 		unlink(mine);
 		cleanup_del(mine);
 		psw_error_errno(e, PSW_EIO, err, "cannot create lock '%s'",
@@ -572,6 +580,14 @@ psw_lock_take(const struct psw_store *st, struct psw_lock *lk,
 			wait *= 2;
 	}
 	cleanup_add(path);
+	{
+		struct stat sb;
+
+		if (lstat(mine, &sb) == 0) {
+			lk->dev = sb.st_dev;
+			lk->ino = sb.st_ino;
+		}
+	}
 	unlink(mine);
 	cleanup_del(mine);
 	lk->held = 1;
@@ -585,11 +601,18 @@ fail:
 void
 psw_lock_release(struct psw_lock *lk)
 {
+	struct stat sb;
+
 	if (lk->path == NULL)
 		return;
 	if (lk->held) {
-		unlink(lk->path);
+		/* Forget it for the signal handler first, so a signal now
+		 * cannot remove a lock someone takes after our unlink. */
 		cleanup_del(lk->path);
+		/* Remove only our own lock file (not one that replaced it). */
+		if (lstat(lk->path, &sb) == 0 && sb.st_ino == lk->ino &&
+		    sb.st_dev == lk->dev)
+			unlink(lk->path);
 	}
 	free(lk->path);
 	lk->path = NULL;
@@ -623,7 +646,7 @@ sync_parent(const char *path)
 }
 
 int
-psw_write_atomic(const char *path, const char *name, const void *data,
+psw_write_tmp(const char *path, const char *name, const void *data,
     size_t len, struct psw_err *e)
 {
 	const char *p = data;
@@ -663,21 +686,54 @@ psw_write_atomic(const char *path, const char *name, const void *data,
 		    "cannot close '%s.tmp'", name);
 		goto fail;
 	}
+	return 0;
+fail:
+	psw_discard(path);
+	return rc;
+}
+
+void
+psw_discard(const char *path)
+{
+	char tmp[PATH_MAX];
+
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp)
+		return;
+	unlink(tmp);
+	cleanup_del(tmp);
+}
+
+int
+psw_replace(const char *path, const char *name, struct psw_err *e)
+{
+	char tmp[PATH_MAX];
+	int rc;
+
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp)
+		return psw_error(e, PSW_EIO, "path '%s' is too long", path);
 	if (rename(tmp, path) < 0) {
 		rc = psw_error_errno(e, PSW_EIO, errno,
 		    "cannot replace '%s'", name);
-		goto fail;
+		psw_discard(path);
+		return rc;
 	}
 	cleanup_del(tmp);
 	if (sync_parent(path) < 0)
 		return psw_error_errno(e, PSW_EIO, errno,
-		    "'%s' was replaced but its folder could not be synced",
-		    name);
+		    "'%s' was replaced but its folder could not be synced, so "
+		    "the change may not survive a crash", name);
 	return 0;
-fail:
-	unlink(tmp);
-	cleanup_del(tmp);
-	return rc;
+}
+
+int
+psw_write_atomic(const char *path, const char *name, const void *data,
+    size_t len, struct psw_err *e)
+{
+	int rc;
+
+	if ((rc = psw_write_tmp(path, name, data, len, e)) < 0)
+		return rc;
+	return psw_replace(path, name, e);
 }
 
 /*

@@ -84,6 +84,8 @@ const char *psw_store_client_name(const char *id, char *buf, size_t size);
 struct psw_lock {
 	char *path;		/* the lock file; owned */
 	int held;
+	dev_t dev;		/* identity of our lock file, so release */
+	ino_t ino;		/* never removes someone else's */
 };
 
 /*
@@ -107,6 +109,18 @@ void psw_lock_release(struct psw_lock *lk);
  */
 int psw_write_atomic(const char *path, const char *name, const void *data,
     size_t len, struct psw_err *e);
+
+/*
+ * The two halves of psw_write_atomic, for a caller that must do something
+ * between them (the audit line): psw_write_tmp writes and syncs
+ * "<path>.tmp"; psw_replace renames it over path and syncs the folder;
+ * psw_discard removes it.  After psw_write_tmp succeeds the caller must
+ * call one of the other two.
+ */
+int psw_write_tmp(const char *path, const char *name, const void *data,
+    size_t len, struct psw_err *e);
+int psw_replace(const char *path, const char *name, struct psw_err *e);
+void psw_discard(const char *path);
 
 /*
  * Append one line to the audit log: UTC time, worker, program, action,

@@ -127,7 +127,16 @@ psw_txn_commit(struct psw_txn *t, struct psw_index *ix, const char *action,
 		    "nothing written", t->name, PSW_DOC_MAX_BYTES);
 		goto out;
 	}
-	if ((rc = psw_write_atomic(t->path, t->name, out.s, out.len, e)) < 0)
+	if ((rc = psw_write_tmp(t->path, t->name, out.s, out.len, e)) < 0)
+		goto out;
+	/* The audit line goes first: a change without its audit line must
+	 * not happen.  If the rename then fails, the log holds one line too
+	 * many, never one too few. */
+	if ((rc = psw_audit(t->st, action, t->id, e)) < 0) {
+		psw_discard(t->path);
+		goto out;
+	}
+	if ((rc = psw_replace(t->path, t->name, e)) < 0)
 		goto out;
 
 	/* The file is safely written: from here on failures are
@@ -146,13 +155,7 @@ psw_txn_commit(struct psw_txn *t, struct psw_index *ix, const char *action,
 			    "up)", ie.msg);
 		}
 	}
-	rc = psw_audit(t->st, action, t->id, e);
-	if (rc < 0) {
-		size_t n = strlen(e->msg);
-
-		snprintf(e->msg + n, sizeof e->msg - n, " (the change to %s "
-		    "was saved)", t->name);
-	}
+	rc = 0;
 out:
 	psw_buf_release(&out);
 	psw_diags_release(&d);

@@ -43,6 +43,25 @@ rmdir "$f.tmp"
 run psw-plan note alex-m "works again"
 ok '[ $rc -eq 0 ]' "next write succeeds"
 
+# --- the audit line comes first: no audit, no change ---------------------
+d0=$(digest "$f")
+mv "$PSW_HOME/audit.log" "$tap_tmp/audit.keep"
+mkdir "$PSW_HOME/audit.log"
+run psw-plan note alex-m "cannot be audited"
+ok '[ $rc -eq 5 ] && echo "$err" | grep -q "audit log"' "audit log unwritable: exit 5"
+is "$(digest "$f")" "$d0" "audit log unwritable: file byte-identical"
+ok '[ ! -e "$f.tmp" ] && [ ! -e "$f.lock" ]' "audit log unwritable: no tmp, no lock left"
+rmdir "$PSW_HOME/audit.log"
+mv "$tap_tmp/audit.keep" "$PSW_HOME/audit.log"
+
+# --- PSW_INDEX pointing at something that is not an index is never deleted
+cp "$f" "$tap_tmp/not-an-index"
+run env PSW_INDEX="$tap_tmp/not-an-index" psw-plan list
+ok '[ $rc -eq 5 ] && echo "$err" | grep -q "is not a psw index"' "PSW_INDEX at a non-index file: refused"
+is "$(digest "$tap_tmp/not-an-index")" "$d0" "and the file is left as it was"
+run env PSW_INDEX="$f" psw-plan list
+is "$(digest "$f")" "$d0" "PSW_INDEX at a client file: the client file survives"
+
 # --- lost updates: 3 writers x 200 read-modify-write ------------------------
 printf 'lock-timeout-ms: 60000\n' >"$PSW_HOME/psw.yaml"
 before=$(contacts "$f")
