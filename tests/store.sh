@@ -32,6 +32,18 @@ run psw-plan note alex-m "after a crash"
 ok '[ $rc -eq 0 ] && echo "$err" | grep -q "removed stale lock"' "stale lock broken with a warning"
 ok '[ ! -e "$f.lock" ]' "no lock left behind"
 
+# --- many writers finding one stale lock: each note lands once -----------
+before=$(contacts "$f")
+printf '%s %s\n' "$dead" "$(uname -n)" >"$f.lock"
+printf 'lock-timeout-ms: 20000\n' >"$PSW_HOME/psw.yaml"
+for w in 1 2 3 4 5 6; do
+	psw-plan note alex-m -q "racer $w" 2>/dev/null || echo "fail $w" >>"$tap_tmp/racers" &
+done
+wait
+ok '[ ! -s "$tap_tmp/racers" ]' "six writers racing past one stale lock all succeed"
+is "$(contacts "$f")" "$((before + 6))" "and none of their notes is lost"
+printf 'lock-timeout-ms: 300\n' >"$PSW_HOME/psw.yaml"
+
 # --- a failed write leaves the file byte-identical -------------------------
 d0=$(digest "$f")
 mkdir "$f.tmp"
