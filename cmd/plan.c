@@ -438,7 +438,7 @@ cmd_new(struct psw_cli *cli, int argc, char **argv)
 		return psw_cli_usage_error(cli, "%s", e.msg);
 	if (o.dob != NULL && psw_date_parse(o.dob, cli->today, &dob, &e) < 0)
 		return psw_cli_usage_error(cli, "--dob: %s", e.msg);
-	if (psw_cli_open(cli, PSW_CLI_WRITE | PSW_CLI_NOSYNC, &e) < 0)
+	if (psw_cli_open(cli, PSW_CLI_WRITE | PSW_CLI_NOINDEX, &e) < 0)
 		return fail(cli, &e);
 	if (psw_txn_begin(&cli->store, id, PSW_TXN_NEW, &t, &e) < 0)
 		return fail(cli, &e);
@@ -449,7 +449,7 @@ cmd_new(struct psw_cli *cli, int argc, char **argv)
 		psw_error(&e, PSW_EIO, "out of memory");
 		return fail(cli, &e);
 	}
-	if (psw_txn_commit(&t, &cli->index, "new", &e) < 0)
+	if (psw_txn_commit(&t, NULL, "new", &e) < 0)
 		return fail(cli, &e);
 	if (!cli->quiet)
 		printf("added client %s\n", id);
@@ -553,7 +553,7 @@ cmd_note(struct psw_cli *cli, int argc, char **argv)
 		psw_buf_release(&text);
 		return psw_cli_usage_error(cli, "the note is empty");
 	}
-	if (psw_cli_open(cli, PSW_CLI_WRITE | PSW_CLI_NOSYNC, &e) < 0) {
+	if (psw_cli_open(cli, PSW_CLI_WRITE | PSW_CLI_NOINDEX, &e) < 0) {
 		psw_buf_release(&text);
 		return fail(cli, &e);
 	}
@@ -582,7 +582,7 @@ cmd_note(struct psw_cli *cli, int argc, char **argv)
 	}
 	psw_seq_append(seq, item);
 	psw_buf_release(&text);
-	if (psw_txn_commit(&t, &cli->index, "note", &e) < 0)
+	if (psw_txn_commit(&t, NULL, "note", &e) < 0)
 		return fail(cli, &e);
 	if (!cli->quiet)
 		printf("added note for %s on %s\n", id, date);

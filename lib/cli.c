@@ -156,11 +156,11 @@ psw_cli_open(struct psw_cli *cli, int flags, struct psw_err *e)
 	cli->store_open = 1;
 	cli->store.warn = lib_warn;
 	cli->store.warn_arg = cli;
+	if (flags & PSW_CLI_NOINDEX)
+		return 0;
 	if ((rc = psw_index_open(&cli->index, &cli->store, e)) < 0)
 		return rc;
 	cli->index_open = 1;
-	if (flags & PSW_CLI_NOSYNC)
-		return 0;
 	return psw_index_sync(&cli->index, NULL, e);
 }
 

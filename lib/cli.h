@@ -93,9 +93,12 @@ void psw_cli_warn(struct psw_cli *cli, const char *fmt, ...)
 int psw_cli_today(struct psw_cli *cli, struct psw_err *e);
 
 #define PSW_CLI_WRITE 1		/* the command will write: create the folder */
-#define PSW_CLI_NOSYNC 2	/* skip the sync: the command touches one
-				 * client and updates only its rows, so its
-				 * cost does not grow with the caseload */
+#define PSW_CLI_NOINDEX 2	/* open no index and sync nothing: the
+				 * command changes one client through
+				 * psw_txn_commit(), which updates that
+				 * client's rows itself, so its cost does not
+				 * grow with the caseload and an unusable
+				 * index cannot stop it */
 
 /*
  * Open the case folder and the index, then sync.  Reading commands pass

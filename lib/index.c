@@ -177,12 +177,11 @@ is_corrupt(int rc)
 static int
 may_remove(const struct psw_store *st)
 {
-	char head[16], def[4096];
+	char head[16];
 	ssize_t n;
 	int fd;
 
-	snprintf(def, sizeof def, "%s/index.db", st->home);
-	if (strcmp(def, st->index_path) == 0)
+	if (st->index_own)
 		return 1;
 	if ((fd = open(st->index_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
 		return errno == ENOENT;
@@ -321,13 +320,13 @@ psw_index_open(struct psw_index *ix, struct psw_store *st, struct psw_err *e)
 	rc = open_db(ix, e);
 	if (rc == -1)
 		goto fail;
-	if (rc != SQLITE_OK && is_corrupt(rc) && !may_remove(st)) {
-		psw_error(e, PSW_EIO, "'%s' is not a psw index (%s); refusing "
-		    "to replace it: check PSW_INDEX", st->index_path,
-		    sqlite3_errstr(rc));
-		goto fail;
-	}
 	if (rc != SQLITE_OK && is_corrupt(rc)) {
+		if (!may_remove(st)) {
+			psw_error(e, PSW_EIO, "'%s' is not a psw index (%s); "
+			    "refusing to replace it: check PSW_INDEX",
+			    st->index_path, sqlite3_errstr(rc));
+			goto fail;
+		}
 		psw_store_warn(st, "index '%s' is damaged (%s); rebuilding it "
 		    "from the client files", st->index_path, sqlite3_errstr(rc));
 		sqlite3_close(ix->db);

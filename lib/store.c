@@ -254,8 +254,9 @@ psw_store_open(struct psw_store *st, const char *home, int flags,
 	st->clients = path_join(st->home, "clients");
 	st->audit_path = path_join(st->home, "audit.log");
 	ix = getenv("PSW_INDEX");
-	st->index_path = ix != NULL && *ix != '\0' ? strdup(ix) :
-	    path_join(st->home, "index.db");
+	st->index_own = ix == NULL || *ix == '\0';
+	st->index_path = st->index_own ? path_join(st->home, "index.db") :
+	    strdup(ix);
 	if (st->clients == NULL || st->audit_path == NULL ||
 	    st->index_path == NULL) {
 		rc = psw_error(e, PSW_EIO, "out of memory");
@@ -501,6 +502,32 @@ out:
 	return rc;
 }
 
+/*
+ * Write a lock's content to path (a new private file) and remember the
+ * file's identity in lk, so release removes only this file.  0, or -1
+ * with errno set.
+ */
+static int
+put_lock_file(const char *path, const char *s, size_t n, struct psw_lock *lk)
+{
+	struct stat sb;
+	int fd, err;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
+	if (fd < 0)
+		return -1;
+	if (write(fd, s, n) != (ssize_t)n || fstat(fd, &sb) < 0) {
+		err = errno ? errno : EIO;
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	lk->dev = sb.st_dev;
+	lk->ino = sb.st_ino;
+	return close(fd);
+}
+
 int
 psw_lock_take(const struct psw_store *st, struct psw_lock *lk,
     const char *path, int timeout_ms, struct psw_err *e)
@@ -508,7 +535,7 @@ psw_lock_take(const struct psw_store *st, struct psw_lock *lk,
 	char host[256], line[320], mine[PATH_MAX + 32];
 	long long deadline, wait = 1;
 	long age, pid;
-	int fd, len;
+	int len;
 
 	lk->held = 0;
 	if ((lk->path = strdup(path)) == NULL)
@@ -524,20 +551,7 @@ psw_lock_take(const struct psw_store *st, struct psw_lock *lk,
 	 */
 	snprintf(mine, sizeof mine, "%s.%ld", path, (long)getpid());
 	cleanup_add(mine);
-	fd = open(mine, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-	    0600);
-	if (fd >= 0 && write(fd, line, (size_t)len) != len) {
-		int err = errno;
-
-		close(fd);
-		fd = -1;
-		errno = err;
-	} else if (fd >= 0 && close(fd) < 0) {
-		fd = -1;
-	} else if (fd >= 0) {
-		fd = 0;			/* written and closed */
-	}
-	if (fd < 0) {
+	if (put_lock_file(mine, line, (size_t)len, lk) < 0) {
 		int err = errno;
 
 		unlink(mine);
@@ -580,14 +594,6 @@ psw_lock_take(const struct psw_store *st, struct psw_lock *lk,
 			wait *= 2;
 	}
 	cleanup_add(path);
-	{
-		struct stat sb;
-
-		if (lstat(mine, &sb) == 0) {
-			lk->dev = sb.st_dev;
-			lk->ino = sb.st_ino;
-		}
-	}
 	unlink(mine);
 	cleanup_del(mine);
 	lk->held = 1;
@@ -645,6 +651,14 @@ sync_parent(const char *path)
 	return rc;
 }
 
+/* "<path>.tmp" into buf (PATH_MAX); 0, or -1 when too long. */
+static int
+tmp_path(const char *path, char *buf)
+{
+	return (size_t)snprintf(buf, PATH_MAX, "%s.tmp", path) >= PATH_MAX ?
+	    -1 : 0;
+}
+
 int
 psw_write_tmp(const char *path, const char *name, const void *data,
     size_t len, struct psw_err *e)
@@ -654,7 +668,7 @@ psw_write_tmp(const char *path, const char *name, const void *data,
 	ssize_t n;
 	int fd, rc;
 
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp)
+	if (tmp_path(path, tmp) < 0)
 		return psw_error(e, PSW_EIO, "path '%s' is too long", path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
 	    0600);
@@ -697,7 +711,7 @@ psw_discard(const char *path)
 {
 	char tmp[PATH_MAX];
 
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp)
+	if (tmp_path(path, tmp) < 0)
 		return;
 	unlink(tmp);
 	cleanup_del(tmp);
@@ -709,7 +723,7 @@ psw_replace(const char *path, const char *name, struct psw_err *e)
 	char tmp[PATH_MAX];
 	int rc;
 
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp)
+	if (tmp_path(path, tmp) < 0)
 		return psw_error(e, PSW_EIO, "path '%s' is too long", path);
 	if (rename(tmp, path) < 0) {
 		rc = psw_error_errno(e, PSW_EIO, errno,

@@ -38,6 +38,7 @@ struct psw_store {
 	char *home;		/* the case folder; owned */
 	char *clients;		/* home/clients; owned */
 	char *index_path;	/* $PSW_INDEX or home/index.db; owned */
+	int index_own;		/* index_path is home/index.db */
 	char *audit_path;	/* home/audit.log; owned */
 	const char *prog;	/* program name for the audit log; borrowed */
 	struct psw_settings set;

@@ -142,18 +142,15 @@ psw_txn_commit(struct psw_txn *t, struct psw_index *ix, const char *action,
 	/* The file is safely written: from here on failures are
 	 * reported but the change stands. */
 	if (stat(t->path, &sb) == 0) {
-		if (ix == NULL && psw_index_open(&own, t->st, &ie) == 0) {
-			if (psw_index_put(&own, t->id, c, &sb, &ie) < 0)
-				psw_store_warn(t->st, "%s (the next command "
-				    "will catch up)", ie.msg);
-			psw_index_close(&own);
-		} else if (ix == NULL) {
-			psw_store_warn(t->st, "%s (the next command will "
-			    "catch up)", ie.msg);
-		} else if (psw_index_put(ix, t->id, c, &sb, &ie) < 0) {
+		struct psw_index *use = ix;
+
+		if (use == NULL && psw_index_open(&own, t->st, &ie) == 0)
+			use = &own;
+		if (use == NULL || psw_index_put(use, t->id, c, &sb, &ie) < 0)
 			psw_store_warn(t->st, "%s (the next command will catch "
 			    "up)", ie.msg);
-		}
+		if (use == &own)
+			psw_index_close(&own);
 	}
 	rc = 0;
 out:

@@ -66,6 +66,22 @@ ok '[ ! -e "$f.tmp" ] && [ ! -e "$f.lock" ]' "audit log unwritable: no tmp, no l
 rmdir "$PSW_HOME/audit.log"
 mv "$tap_tmp/audit.keep" "$PSW_HOME/audit.log"
 
+# --- an unusable index never stops a write; readers say why ---------------
+mv "$PSW_HOME/index.db" "$tap_tmp/index.keep"
+rm -f "$PSW_HOME/index.db-wal" "$PSW_HOME/index.db-shm"
+mkdir "$PSW_HOME/index.db"
+before=$(contacts "$f")
+run psw-plan note alex-m "index is a folder"
+ok '[ $rc -eq 0 ] && echo "$err" | grep -q "next command will catch up"' "write with an unusable index: saved, with a warning"
+is "$(contacts "$f")" "$((before + 1))" "and the note is on disk"
+run psw-plan list
+ok '[ $rc -eq 5 ] && echo "$err" | grep -q "index"' "a reader with an unusable index: exit 5 naming it"
+rmdir "$PSW_HOME/index.db"
+mv "$tap_tmp/index.keep" "$PSW_HOME/index.db"
+run psw-plan list --format tsv
+ok '[ $rc -eq 0 ] && [ "$(printf "%s\n" "$out" | cut -f1)" = "alex-m" ]' "the index catches up afterwards"
+d0=$(digest "$f")
+
 # --- PSW_INDEX pointing at something that is not an index is never deleted
 cp "$f" "$tap_tmp/not-an-index"
 run env PSW_INDEX="$tap_tmp/not-an-index" psw-plan list
