@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "cli.h"
 #include "client.h"
+#include "plan.h"
 #include "txn.h"
 
 static const char usage_text[] =
@@ -46,51 +47,6 @@ struct command {
 	int (*fn)(struct psw_cli *, int, char **);
 	const char *usage;
 };
-
-/* Print e and return its exit code. */
-static int
-fail(struct psw_cli *cli, const struct psw_err *e)
-{
-	psw_cli_error(cli, e);
-	return e->code ? e->code : PSW_EIO;
-}
-
-/*
- * Parse a subcommand's options: the common ones plus `local`.  Calls
- * local_fn for each local option; returns -1 to go on, or an exit code.
- */
-static int
-parse_opts(struct psw_cli *cli, int argc, char **argv,
-    const struct option *local, size_t nlocal,
-    int (*local_fn)(void *, int, const char *), void *arg,
-    const char *usage)
-{
-	static const struct option common[] = { PSW_CLI_LONGOPTS };
-	struct option opts[32];
-	size_t ncommon = sizeof common / sizeof common[0], i;
-	int c, rc;
-
-	for (i = 0; i < ncommon; i++)
-		opts[i] = common[i];
-	for (i = 0; i < nlocal && ncommon + i < 31; i++)
-		opts[ncommon + i] = local[i];
-	memset(&opts[ncommon + i], 0, sizeof opts[0]);
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":qeh", opts, NULL)) != -1) {
-		if (psw_cli_option(cli, c, optarg))
-			continue;
-		if (c == '?' || c == ':')
-			return psw_cli_bad_option(cli, c, argv);
-		if (local_fn != NULL && (rc = local_fn(arg, c, optarg)) >= 0)
-			return rc;
-	}
-	if (cli->help) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	return -1;
-}
 
 /* --- list ---------------------------------------------------------- */
 
@@ -138,7 +94,7 @@ cmd_list(struct psw_cli *cli, int argc, char **argv)
 	size_t rows;
 	int rc;
 
-	rc = parse_opts(cli, argc, argv, local, 2, list_opt, &o,
+	rc = psw_cli_parse(cli, argc, argv, local, 2, list_opt, &o,
 	    "usage: psw-plan list [--status S] [--worker W] [--format F]\n");
 	if (rc >= 0)
 		return rc;
@@ -152,7 +108,7 @@ cmd_list(struct psw_cli *cli, int argc, char **argv)
 	if (psw_cli_format(cli, PSW_FMT_LISTING, &fmt, &e) < 0)
 		return psw_cli_usage_error(cli, "%s", e.msg);
 	if (psw_cli_open(cli, 0, &e) < 0)
-		return fail(cli, &e);
+		return psw_cli_fail(cli, &e);
 
 	rc = sqlite3_prepare_v2(psw_index_db(&cli->index),
 	    "SELECT id, name, status, worker, opened FROM clients "
@@ -160,7 +116,7 @@ cmd_list(struct psw_cli *cli, int argc, char **argv)
 	    "ORDER BY id", -1, &s, NULL);
 	if (rc != SQLITE_OK) {
 		psw_index_error(&cli->index, rc, "cannot list", &e);
-		return fail(cli, &e);
+		return psw_cli_fail(cli, &e);
 	}
 	if (o.status)
 		sqlite3_bind_text(s, 1, o.status, -1, SQLITE_STATIC);
@@ -170,7 +126,7 @@ cmd_list(struct psw_cli *cli, int argc, char **argv)
 	if ((t = psw_table_new(&out, cols, 5)) == NULL) {
 		sqlite3_finalize(s);
 		psw_error(&e, PSW_EIO, "out of memory");
-		return fail(cli, &e);
+		return psw_cli_fail(cli, &e);
 	}
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *cells[5];
@@ -186,7 +142,7 @@ cmd_list(struct psw_cli *cli, int argc, char **argv)
 	psw_table_end(t);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		psw_index_error(&cli->index, rc, "cannot list", &e);
-		return fail(cli, &e);
+		return psw_cli_fail(cli, &e);
 	}
 	return rows == 0 && cli->exit_status ? PSW_EEMPTY : 0;
 }
@@ -270,7 +226,7 @@ cmd_validate(struct psw_cli *cli, int argc, char **argv)
 	DIR *dir;
 	int rc;
 
-	rc = parse_opts(cli, argc, argv, NULL, 0, NULL, NULL,
+	rc = psw_cli_parse(cli, argc, argv, NULL, 0, NULL, NULL,
 	    "usage: psw-plan validate [ID...]\n");
 	if (rc >= 0)
 		return rc;
@@ -282,7 +238,7 @@ cmd_validate(struct psw_cli *cli, int argc, char **argv)
 	if (psw_cli_today(cli, &e) < 0)
 		return psw_cli_usage_error(cli, "%s", e.msg);
 	if (psw_store_open(&cli->store, cli->home, 0, cli->prog, &e) < 0)
-		return fail(cli, &e);
+		return psw_cli_fail(cli, &e);
 	cli->store_open = 1;
 
 	if (optind < argc) {
@@ -298,7 +254,7 @@ cmd_validate(struct psw_cli *cli, int argc, char **argv)
 	if ((dir = opendir(cli->store.clients)) == NULL && errno != ENOENT) {
 		psw_error_errno(&e, PSW_EIO, errno, "cannot read '%s'",
 		    cli->store.clients);
-		return fail(cli, &e);
+		return psw_cli_fail(cli, &e);
 	}
 	while (dir != NULL && (de = readdir(dir)) != NULL) {
 		size_t len = strlen(de->d_name);
@@ -417,7 +373,7 @@ cmd_new(struct psw_cli *cli, int argc, char **argv)
 	const char *id;
 	int rc;
 
-	rc = parse_opts(cli, argc, argv, local, 4, new_opt, &o,
+	rc = psw_cli_parse(cli, argc, argv, local, 4, new_opt, &o,
 	    "usage: psw-plan new ID --name NAME [--dob DATE] [--worker W] "
 	    "[--status referred|active]\n");
 	if (rc >= 0)
@@ -439,18 +395,18 @@ cmd_new(struct psw_cli *cli, int argc, char **argv)
 	if (o.dob != NULL && psw_date_parse(o.dob, cli->today, &dob, &e) < 0)
 		return psw_cli_usage_error(cli, "--dob: %s", e.msg);
 	if (psw_cli_open(cli, PSW_CLI_WRITE | PSW_CLI_NOINDEX, &e) < 0)
-		return fail(cli, &e);
+		return psw_cli_fail(cli, &e);
 	if (psw_txn_begin(&cli->store, id, PSW_TXN_NEW, &t, &e) < 0)
-		return fail(cli, &e);
+		return psw_cli_fail(cli, &e);
 	t.doc = psw_client_new_doc(t.name, id, o.name, dob, o.status,
 	    cli->today, o.worker ? o.worker : cli->store.set.worker);
 	if (t.doc == NULL || add_review(&t, &cli->store.set, cli->today) < 0) {
 		psw_txn_abort(&t);
 		psw_error(&e, PSW_EIO, "out of memory");
-		return fail(cli, &e);
+		return psw_cli_fail(cli, &e);
 	}
 	if (psw_txn_commit(&t, NULL, "new", &e) < 0)
-		return fail(cli, &e);
+		return psw_cli_fail(cli, &e);
 	if (!cli->quiet)
 		printf("added client %s\n", id);
 	return 0;
@@ -476,20 +432,6 @@ note_opt(void *arg, int c, const char *val)
 	return -1;
 }
 
-/* Read all of stdin into b; 0 or -1. */
-static int
-read_stdin(struct psw_buf *b)
-{
-	char chunk[4096];
-	size_t n;
-
-	while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0) {
-		if (psw_buf_add(b, chunk, n) < 0 || b->len > PSW_DOC_MAX_SCALAR)
-			return -1;
-	}
-	return ferror(stdin) ? -1 : 0;
-}
-
 static int
 cmd_note(struct psw_cli *cli, int argc, char **argv)
 {
@@ -511,7 +453,7 @@ cmd_note(struct psw_cli *cli, int argc, char **argv)
 	long minutes = -1;
 	int rc;
 
-	rc = parse_opts(cli, argc, argv, local, 3, note_opt, &o,
+	rc = psw_cli_parse(cli, argc, argv, local, 3, note_opt, &o,
 	    "usage: psw-plan note ID [--kind K] [--minutes N] [--date D] "
 	    "TEXT|-\n");
 	if (rc >= 0)
@@ -541,7 +483,7 @@ cmd_note(struct psw_cli *cli, int argc, char **argv)
 	if (o.date != NULL && psw_date_parse(o.date, cli->today, &when, &e) < 0)
 		return psw_cli_usage_error(cli, "--date: %s", e.msg);
 	if (strcmp(argv[optind + 1], "-") == 0) {
-		if (read_stdin(&text) < 0) {
+		if (psw_cli_read_stdin(&text) < 0) {
 			psw_buf_release(&text);
 			return psw_cli_usage_error(cli, "cannot read the note "
 			    "from standard input (at most 64 KiB)");
@@ -555,11 +497,11 @@ cmd_note(struct psw_cli *cli, int argc, char **argv)
 	}
 	if (psw_cli_open(cli, PSW_CLI_WRITE | PSW_CLI_NOINDEX, &e) < 0) {
 		psw_buf_release(&text);
-		return fail(cli, &e);
+		return psw_cli_fail(cli, &e);
 	}
 	if (psw_txn_begin(&cli->store, id, 0, &t, &e) < 0) {
 		psw_buf_release(&text);
-		return fail(cli, &e);
+		return psw_cli_fail(cli, &e);
 	}
 	root = psw_doc_root(t.doc);
 	if ((seq = psw_map_get(root, "contacts")) == NULL ||
@@ -578,12 +520,12 @@ cmd_note(struct psw_cli *cli, int argc, char **argv)
 		psw_buf_release(&text);
 		psw_txn_abort(&t);
 		psw_error(&e, PSW_EIO, "out of memory");
-		return fail(cli, &e);
+		return psw_cli_fail(cli, &e);
 	}
 	psw_seq_append(seq, item);
 	psw_buf_release(&text);
 	if (psw_txn_commit(&t, NULL, "note", &e) < 0)
-		return fail(cli, &e);
+		return psw_cli_fail(cli, &e);
 	if (!cli->quiet)
 		printf("added note for %s on %s\n", id, date);
 	return 0;

@@ -11,7 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "cli.h"
+#include "doc.h"
 
 /* Warnings from the library come here. */
 static void
@@ -210,4 +212,57 @@ psw_cli_global(struct psw_cli *cli, int argc, char **argv, const char *usage)
 		return -1;
 	fputs(usage, cli->help ? stdout : stderr);
 	return cli->help ? 0 : PSW_EUSAGE;
+}
+
+int
+psw_cli_fail(struct psw_cli *cli, const struct psw_err *e)
+{
+	psw_cli_error(cli, e);
+	return e->code ? (int)e->code : PSW_EIO;
+}
+
+int
+psw_cli_parse(struct psw_cli *cli, int argc, char **argv,
+    const struct option *local, size_t nlocal,
+    int (*local_fn)(void *, int, const char *), void *arg,
+    const char *usage)
+{
+	static const struct option common[] = { PSW_CLI_LONGOPTS };
+	struct option opts[32];
+	size_t ncommon = sizeof common / sizeof common[0], i;
+	int c, rc;
+
+	for (i = 0; i < ncommon; i++)
+		opts[i] = common[i];
+	for (i = 0; i < nlocal && ncommon + i < 31; i++)
+		opts[ncommon + i] = local[i];
+	memset(&opts[ncommon + i], 0, sizeof opts[0]);
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":qeh", opts, NULL)) != -1) {
+		if (psw_cli_option(cli, c, optarg))
+			continue;
+		if (c == '?' || c == ':')
+			return psw_cli_bad_option(cli, c, argv);
+		if (local_fn != NULL && (rc = local_fn(arg, c, optarg)) >= 0)
+			return rc;
+	}
+	if (cli->help) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	return -1;
+}
+
+int
+psw_cli_read_stdin(struct psw_buf *b)
+{
+	char chunk[4096];
+	size_t n;
+
+	while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0) {
+		if (psw_buf_add(b, chunk, n) < 0 || b->len > PSW_DOC_MAX_SCALAR)
+			return -1;
+	}
+	return ferror(stdin) ? -1 : 0;
 }

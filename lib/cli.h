@@ -129,4 +129,24 @@ int psw_cli_global(struct psw_cli *cli, int argc, char **argv,
 /* Print "prog version" to stdout. */
 int psw_cli_print_version(struct psw_cli *cli);
 
+struct psw_buf;
+
+/* Print e (psw_cli_error) and return its exit code (PSW_EIO if none). */
+int psw_cli_fail(struct psw_cli *cli, const struct psw_err *e);
+
+/*
+ * Parse a subcommand's options: the common ones plus `local` (at most
+ * 24), numbered from PSW_OPT_FIRST_LOCAL.  Calls local_fn(arg, c, optarg)
+ * for each local option; local_fn returns -1 to go on or an exit code to
+ * stop with.  Prints `usage` for --help.  Returns -1 when the command
+ * should go on (operands from argv[optind]), else the exit code.
+ */
+int psw_cli_parse(struct psw_cli *cli, int argc, char **argv,
+    const struct option *local, size_t nlocal,
+    int (*local_fn)(void *, int, const char *), void *arg,
+    const char *usage);
+
+/* Read all of stdin into b (at most PSW_DOC_MAX_SCALAR bytes); 0 or -1. */
+int psw_cli_read_stdin(struct psw_buf *b);
+
 #endif
