@@ -29,6 +29,11 @@ static const char usage_text[] =
 "                                   a new client file\n"
 "  note ID [--kind K] [--minutes N] [--date D] TEXT|-\n"
 "                                   log a contact (session note)\n"
+"  team add|rm|list ID ...          the care team\n"
+"  consent add|revoke|list ID ...   what the client consented to share\n"
+"  strength add|rm|list ID ...      the client's strengths\n"
+"  need set|list ID ...             needs by life domain\n"
+"  safety add|rm|reviewed|show ID ...  the safety plan (crisis card)\n"
 "\n"
 "options:\n"
 "  --home DIR       the case folder (PSW_HOME)\n"
@@ -536,6 +541,11 @@ static const struct command commands[] = {
 	{ "new", cmd_new, NULL },
 	{ "note", cmd_note, NULL },
 	{ "validate", cmd_validate, NULL },
+	{ "team", plan_team, NULL },
+	{ "consent", plan_consent, NULL },
+	{ "strength", plan_strength, NULL },
+	{ "need", plan_need, NULL },
+	{ "safety", plan_safety, NULL },
 };
 
 int
