@@ -36,6 +36,11 @@ static const char usage_text[] =
 "  action add|done|set ID ...       steps towards a goal\n"
 "  review ID [--date D] [--note T] [--next DATE|DURATION]\n"
 "                                   record a plan review\n"
+"  team add|rm|list ID ...          the care team\n"
+"  consent add|revoke|list ID ...   what the client consented to share\n"
+"  strength add|rm|list ID ...      the client's strengths\n"
+"  need set|list ID ...             needs by life domain\n"
+"  safety add|rm|reviewed|show ID ...  the safety plan (crisis card)\n"
 "\n"
 "options:\n"
 "  --home DIR       the case folder (PSW_HOME)\n"
@@ -615,6 +620,11 @@ static const struct command commands[] = {
 	{ "note", cmd_note, NULL },
 	{ "review", plan_review, NULL },
 	{ "validate", cmd_validate, NULL },
+	{ "team", plan_team, NULL },
+	{ "consent", plan_consent, NULL },
+	{ "strength", plan_strength, NULL },
+	{ "need", plan_need, NULL },
+	{ "safety", plan_safety, NULL },
 };
 
 int

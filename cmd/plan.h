@@ -3,6 +3,7 @@
  *
  *   plan.c        main, list, validate, new, note
  *   plan_goals.c  goal, action, review; templates for new
+ *   plan_care.c   team, consent, strength, need, safety
  *
  * Each function takes the subcommand's own argv (argv[0] is its name)
  * and returns the exit status.
@@ -26,5 +27,11 @@ int plan_review(struct psw_cli *, int, char **);
  */
 int plan_template_load(struct psw_cli *, const char *name,
     struct psw_doc **tdoc, struct psw_template **tpl);
+/* plan_care.c: each dispatches its own subcommands (team add, ...). */
+int plan_team(struct psw_cli *, int, char **);
+int plan_consent(struct psw_cli *, int, char **);
+int plan_strength(struct psw_cli *, int, char **);
+int plan_need(struct psw_cli *, int, char **);
+int plan_safety(struct psw_cli *, int, char **);
 
 #endif

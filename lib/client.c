@@ -438,6 +438,7 @@ read_team(struct rd *r, const struct psw_node *root, struct psw_client *c)
 		m->org = r_str(r, it, "org", 0, what);
 		m->phone = r_str(r, it, "phone", 0, what);
 		m->email = r_str(r, it, "email", 0, what);
+		m->removed = r_date(r, it, "removed", 0, what);
 		i++;
 	}
 	c->nteam = i;

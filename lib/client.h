@@ -35,6 +35,7 @@ struct psw_consent {
 
 struct psw_member {			/* team: */
 	const char *id, *name, *role, *org, *phone, *email;
+	psw_date removed;		/* left the team; PSW_DATE_NONE if not */
 };
 
 struct psw_need {

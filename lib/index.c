@@ -54,14 +54,14 @@ static const char *const schema_sql[] = {
 "  PRIMARY KEY(client, id)) WITHOUT ROWID;",
 "CREATE TABLE team("
 "  client TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL,"
-"  role TEXT NOT NULL, org TEXT, phone TEXT, email TEXT,"
+"  role TEXT NOT NULL, org TEXT, phone TEXT, email TEXT, removed TEXT,"
 "  PRIMARY KEY(client, id)) WITHOUT ROWID;",
 "CREATE TABLE strengths("
 "  client TEXT NOT NULL, seq INTEGER NOT NULL, text TEXT NOT NULL,"
 "  PRIMARY KEY(client, seq)) WITHOUT ROWID;",
 "CREATE TABLE needs("
 "  client TEXT NOT NULL, domain TEXT NOT NULL, need TEXT NOT NULL,"
-"  PRIMARY KEY(client, domain)) WITHOUT ROWID;",
+"  note TEXT, PRIMARY KEY(client, domain)) WITHOUT ROWID;",
 "CREATE TABLE assessments("
 "  client TEXT NOT NULL, id TEXT NOT NULL, instrument TEXT NOT NULL,"
 "  date TEXT NOT NULL, answers TEXT NOT NULL,"
@@ -502,9 +502,9 @@ puts_prepare(sqlite3 *db, struct puts *p)
 	PREP(consent, "INSERT OR REPLACE INTO consent VALUES "
 	    "(?1, ?2, ?3, ?4, ?5, ?6)");
 	PREP(team, "INSERT OR REPLACE INTO team VALUES "
-	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
 	PREP(strength, "INSERT OR REPLACE INTO strengths VALUES (?1, ?2, ?3)");
-	PREP(need, "INSERT OR REPLACE INTO needs VALUES (?1, ?2, ?3)");
+	PREP(need, "INSERT OR REPLACE INTO needs VALUES (?1, ?2, ?3, ?4)");
 	PREP(assessment, "INSERT OR REPLACE INTO assessments VALUES "
 	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
 	PREP(subscale, "INSERT OR REPLACE INTO assessment_subscales VALUES "
@@ -686,6 +686,7 @@ insert_rows(struct puts *p, const char *id, const struct psw_client *c)
 		bind_text(s, 5, m->org);
 		bind_text(s, 6, m->phone);
 		bind_text(s, 7, m->email);
+		bind_date(s, 8, m->removed);
 		TRY(step_done(s));
 	}
 	for (i = 0; i < c->nstrengths; i++) {
@@ -700,6 +701,7 @@ insert_rows(struct puts *p, const char *id, const struct psw_client *c)
 		bind_text(s, 1, id);
 		bind_text(s, 2, c->needs[i].domain);
 		bind_text(s, 3, c->needs[i].need);
+		bind_text(s, 4, c->needs[i].note);
 		TRY(step_done(s));
 	}
 	for (i = 0; i < c->nassessments; i++) {

@@ -1081,6 +1081,29 @@ test_in_list(void **state)
 	assert_int_equal(psw_in_list(psw_referral_statuses, "sent"), 0);
 }
 
+/*
+ * A team member who left is marked `removed: DATE`: read as a date,
+ * PSW_DATE_NONE for current members, a bad date reported at its place.
+ */
+static void
+test_team_removed(void **state)
+{
+	struct fx *fx = *state;
+	struct psw_client *c = NULL;
+
+	assert_int_equal(read_client(fx, "alex-m", BASE "team:\n"
+	    "  - {id: t1, name: Dr Lee, role: gp}\n"
+	    "  - {id: t2, name: Pat, role: nurse, removed: 2026-11-28}\n",
+	    &c), 0);
+	assert_int_equal(c->nteam, 2);
+	assert_int_equal(c->team[0].removed, PSW_DATE_NONE);
+	assert_int_equal(c->team[1].removed, ymd(2026, 11, 28));
+	expect_one(fx, BASE "team:\n"
+	    "  - {id: t1, name: Dr Lee, role: gp, removed: last week}\n",
+	    7, 47, "team t1: 'removed' is not a date (YYYY-MM-DD): "
+	    "'last week'");
+}
+
 int
 main(void)
 {
@@ -1112,6 +1135,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_new_doc, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_list_join, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_team_removed, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_in_list, setup,
 		    teardown),
