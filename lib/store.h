@@ -29,6 +29,9 @@ struct psw_settings {
 	int week_start;		/* 1 Monday (default) .. 7 Sunday */
 	int no_contact_days;	/* default 14 */
 	int lock_timeout_ms;	/* default 10000 */
+	struct psw_duration follow_up_sent;	/* default 7d */
+	struct psw_duration follow_up_urgent;	/* default 2d */
+	struct psw_duration follow_up_accepted;	/* default 14d */
 };
 
 /* Called with one line of warning text (no program prefix). */
