@@ -385,6 +385,27 @@ read_history(struct rd *r, const struct psw_node *root, struct psw_client *c)
 	c->nhistory = i;
 }
 
+/* share: what a referral letter may carry: contact, health. */
+static void
+read_consent_share(struct rd *r, const struct psw_node *it, const char *what)
+{
+	static const char *const shares[] = { "contact", "health", NULL };
+	const struct psw_node *sh = psw_map_get(it, "share"), *x;
+
+	if (sh == NULL)
+		return;
+	if (sh->type != PSW_NODE_SEQ) {
+		problem(r, sh, "%s'share' must be a list of contact, health",
+		    what);
+		return;
+	}
+	for (x = sh->head; x != NULL; x = x->next)
+		if (x->type != PSW_NODE_SCALAR || !psw_in_list(shares, x->str))
+			problem(r, x, "%s'share' may list contact and health, "
+			    "not '%s'", what, x->type == PSW_NODE_SCALAR ?
+			    x->str : "(a collection)");
+}
+
 static void
 read_consent(struct rd *r, const struct psw_node *root, struct psw_client *c,
     struct idset *ids)
@@ -407,6 +428,7 @@ read_consent(struct rd *r, const struct psw_node *root, struct psw_client *c,
 		k->expires = r_date(r, it, "expires", 0, what);
 		k->revoked = r_date(r, it, "revoked", 0, what);
 		k->note = r_str(r, it, "note", 0, what);
+		read_consent_share(r, it, what);
 		if (k->given != PSW_DATE_NONE && k->expires != PSW_DATE_NONE &&
 		    k->expires < k->given)
 			problem(r, psw_map_get(it, "expires"),

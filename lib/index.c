@@ -19,6 +19,10 @@
 #include "doc.h"
 #include "index.h"
 #include "instrument.h"
+#include "service.h"
+
+#define PSW_STR_(x) #x
+#define PSW_STR(x) PSW_STR_(x)
 
 /* The schema, one statement a string (C limits string literal length). */
 static const char *const schema_sql[] = {
@@ -106,7 +110,19 @@ static const char *const schema_sql[] = {
 "CREATE INDEX contacts_date ON contacts(date);",
 "CREATE TABLE services("
 "  id TEXT PRIMARY KEY, name TEXT NOT NULL, organisation TEXT,"
-"  status TEXT) WITHOUT ROWID;",
+"  status TEXT, description TEXT, eligibility TEXT, taxonomy TEXT,"
+"  area TEXT, email TEXT, phone TEXT, url TEXT, referral_method TEXT,"
+"  hsds_id TEXT, languages TEXT, contact TEXT, removed TEXT"
+") WITHOUT ROWID;",
+/* Service files are recorded apart from client files: the two share
+ * one id space of file names, never one table. */
+"CREATE TABLE service_files("
+"  id TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,"
+"  ctime_ns INTEGER NOT NULL, inode INTEGER NOT NULL, problem TEXT"
+") WITHOUT ROWID;",
+"CREATE VIRTUAL TABLE services_fts USING fts5(id UNINDEXED, name,"
+"  organisation, description, eligibility, taxonomy,"
+"  tokenize = 'unicode61 remove_diacritics 2');",
 "CREATE VIEW caseload AS"
 "  SELECT c.id, c.name, c.status, c.worker, c.opened, c.last_contact,"
 "    c.review_next AS next_review,"
@@ -1298,6 +1314,8 @@ psw_index_sync(struct psw_index *ix, struct psw_sync_stats *stats,
 		return -e->code;
 	if (rc != SQLITE_OK)
 		return psw_index_error(ix, rc, "cannot sync", e);
+	if ((rc = psw_service_sync(ix, e)) < 0)
+		return rc;
 	if (ix->rebuilt && stats->parsed > 0)
 		psw_store_warn(ix->st, "note: index '%s' built from %zu client "
 		    "file%s", ix->st->index_path, stats->parsed,

@@ -220,6 +220,9 @@ load_settings(struct psw_store *st, struct psw_err *e)
 	s->week_start = 1;
 	s->no_contact_days = 14;
 	s->lock_timeout_ms = 10000;
+	s->follow_up_sent = (struct psw_duration){ 7, 'd' };
+	s->follow_up_urgent = (struct psw_duration){ 2, 'd' };
+	s->follow_up_accepted = (struct psw_duration){ 14, 'd' };
 	if (s->worker == NULL || s->organisation == NULL)
 		return psw_error(e, PSW_EIO, "out of memory");
 
@@ -258,6 +261,12 @@ load_settings(struct psw_store *st, struct psw_err *e)
 			    &s->lock_timeout_ms, e);
 		else if (strcmp(n->key, "assessments") == 0)
 			rc = setting_assess(s, n, name, e);
+		else if (strcmp(n->key, "follow-up-sent") == 0)
+			rc = setting_dur(n, name, &s->follow_up_sent, e);
+		else if (strcmp(n->key, "follow-up-urgent") == 0)
+			rc = setting_dur(n, name, &s->follow_up_urgent, e);
+		else if (strcmp(n->key, "follow-up-accepted") == 0)
+			rc = setting_dur(n, name, &s->follow_up_accepted, e);
 		else if (strcmp(n->key, "week-start") == 0) {
 			if (n->type == PSW_NODE_SCALAR &&
 			    strcmp(n->str, "monday") == 0)

@@ -36,6 +36,9 @@ struct psw_settings {
 		struct psw_duration every;
 	} *assess_every;	/* owned */
 	size_t nassess_every;
+	struct psw_duration follow_up_sent;	/* default 7d */
+	struct psw_duration follow_up_urgent;	/* default 2d */
+	struct psw_duration follow_up_accepted;	/* default 14d */
 };
 
 /* Called with one line of warning text (no program prefix). */
