@@ -19,7 +19,7 @@
 #include "error.h"
 #include "store.h"
 
-#define PSW_INDEX_SCHEMA 1
+#define PSW_INDEX_SCHEMA 2
 
 struct sqlite3;
 

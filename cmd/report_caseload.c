@@ -1,0 +1,280 @@
+/*
+ * psw-report caseload and missing: one row per open client, and what
+ * each client's record lacks.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "report.h"
+
+/* Parse the options of a report that has only the shared ones. */
+static int
+plain_opt(void *arg, int c, const char *val)
+{
+	report_opt(arg, c, val);
+	return -1;
+}
+
+/* Common start of caseload and missing: options, format, open. */
+static int
+plain_start(struct report *r, int argc, char **argv, const char *usage,
+    enum psw_format *fmt)
+{
+	static const struct option local[] = { REPORT_LONGOPTS };
+	struct psw_cli *cli = r->cli;
+	struct psw_err e;
+	int rc;
+
+	rc = psw_cli_parse(cli, argc, argv, local, REPORT_NLONGOPTS,
+	    plain_opt, r, usage);
+	if (rc >= 0)
+		return rc;
+	if (optind < argc)
+		return psw_cli_usage_error(cli, "%s takes no arguments ('%s')",
+		    argv[0], argv[optind]);
+	if (psw_cli_format(cli, PSW_FMT_LISTING, fmt, &e) < 0)
+		return psw_cli_usage_error(cli, "%s", e.msg);
+	if (psw_cli_open(cli, 0, &e) < 0 || report_start(r, &e) < 0)
+		return psw_cli_fail(cli, &e);
+	return -1;
+}
+
+/* --- caseload -------------------------------------------------------- */
+
+static int
+client_cmp(const void *a, const void *b)
+{
+	const struct psw_due_item *x = *(const struct psw_due_item *const *)a;
+	const struct psw_due_item *y = *(const struct psw_due_item *const *)b;
+	int c = strcmp(x->client, y->client);
+
+	/* Equal clients keep the due order (overdue first, then date). */
+	return c != 0 ? c : (x < y ? -1 : x > y);
+}
+
+static int
+key_cmp(const void *k, const void *b)
+{
+	return strcmp(k, (*(const struct psw_due_item *const *)b)->client);
+}
+
+/* The most pressing item due for client id, or NULL. */
+static const struct psw_due_item *
+next_due(struct psw_due_item **byclient, size_t n, const char *id)
+{
+	struct psw_due_item **p;
+
+	p = bsearch(id, byclient, n, sizeof *byclient, key_cmp);
+	if (p == NULL)
+		return NULL;
+	while (p > byclient && strcmp(p[-1]->client, id) == 0)
+		p--;
+	return *p;
+}
+
+int
+cmd_caseload(struct psw_cli *cli, int argc, char **argv)
+{
+	static const struct psw_column cols[] = {
+		{ "client", PSW_COL_STR, 0 },
+		{ "name", PSW_COL_STR, 0 },
+		{ "age", PSW_COL_STR, 0 },
+		{ "status", PSW_COL_STR, 0 },
+		{ "worker", PSW_COL_STR, 0 },
+		{ "last_contact", PSW_COL_DATE, 0 },
+		{ "days_since_contact", PSW_COL_INT, PSW_COL_RIGHT },
+		{ "next_due", PSW_COL_STR, 0 },
+		{ "next_due_date", PSW_COL_DATE, 0 },
+		{ "open_referrals", PSW_COL_INT, PSW_COL_RIGHT },
+		{ "safety_plan", PSW_COL_BOOL, 0 },
+		{ "safety_reviewed", PSW_COL_DATE, 0 },
+	};
+	enum { NCOLS = sizeof cols / sizeof cols[0] };
+	struct report r;
+	struct report_rows rows = { NULL, 0, 0, NCOLS };
+	struct psw_due_list l = { NULL, 0, 0 };
+	struct psw_due_item **byclient = NULL;
+	enum psw_format fmt;
+	struct psw_out out;
+	struct psw_err e;
+	sqlite3_stmt *s = NULL;
+	size_t i;
+	int rc;
+
+	memset(&r, 0, sizeof r);
+	r.cli = cli;
+	rc = plain_start(&r, argc, argv, "usage: psw-report caseload "
+	    "[--worker W] [--deidentify] [--format F]\n", &fmt);
+	if (rc >= 0)
+		return rc;
+	/* Everything due in the next five years: the first per client is
+	 * its most pressing item. */
+	if (report_due(&r, cli->today, cli->today + 5 * 366, NULL, &l,
+	    &e) < 0)
+		return psw_cli_fail(cli, &e);
+	if ((byclient = calloc(l.n + 1, sizeof *byclient)) == NULL) {
+		rc = report_oom(&r);
+		goto out;
+	}
+	for (i = 0; i < l.n; i++)
+		byclient[i] = &l.v[i];
+	qsort(byclient, l.n, sizeof *byclient, client_cmp);
+
+	rc = sqlite3_prepare_v2(psw_index_db(&cli->index),
+	    "SELECT c.id, c.name, c.dob, c.status, c.worker, c.last_contact,"
+	    " (SELECT count(*) FROM referrals f WHERE f.client = c.id AND"
+	    " coalesce(f.status, 'draft') NOT IN ('completed', 'cancelled',"
+	    " 'rejected', 'failed')), c.safety_plan, c.safety_reviewed"
+	    " FROM clients c WHERE c.status <> 'closed'"
+	    " AND (?1 IS NULL OR c.worker = ?1) ORDER BY c.id", -1, &s, NULL);
+	if (rc != SQLITE_OK) {
+		rc = report_db_fail(&r, rc, "cannot list the caseload");
+		goto out;
+	}
+	if (r.worker != NULL)
+		sqlite3_bind_text(s, 1, r.worker, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(s, 0);
+		const char *dob = (const char *)sqlite3_column_text(s, 2);
+		const char *last = (const char *)sqlite3_column_text(s, 5);
+		const struct psw_due_item *nd = next_due(byclient, l.n, id);
+		char pbuf[PSW_PSEUDONYM_LEN], age[16], since[16], nref[16];
+		char ndd[PSW_DATE_LEN];
+		const char *cells[NCOLS];
+		psw_date d;
+
+		age[0] = since[0] = '\0';
+		if (dob != NULL && psw_date_parse_iso(dob, &d) == 0) {
+			if (r.deidentify)
+				psw_age_band(d, cli->today, age, sizeof age);
+			else if (psw_age(d, cli->today) >= 0)
+				snprintf(age, sizeof age, "%d",
+				    psw_age(d, cli->today));
+		}
+		if (last != NULL && psw_date_parse_iso(last, &d) == 0)
+			snprintf(since, sizeof since, "%d", cli->today - d);
+		snprintf(nref, sizeof nref, "%d", sqlite3_column_int(s, 6));
+		cells[0] = report_client(&r, id, pbuf);
+		cells[1] = r.deidentify ? NULL :
+		    (const char *)sqlite3_column_text(s, 1);
+		cells[2] = age[0] ? age : NULL;
+		cells[3] = (const char *)sqlite3_column_text(s, 3);
+		cells[4] = (const char *)sqlite3_column_text(s, 4);
+		cells[5] = last;
+		cells[6] = since[0] ? since : NULL;
+		cells[7] = nd ? psw_due_kinds[nd->kind] : NULL;
+		cells[8] = nd ? psw_date_format(nd->due, ndd) : NULL;
+		cells[9] = nref;
+		cells[10] = sqlite3_column_int(s, 7) ? "1" : "0";
+		cells[11] = (const char *)sqlite3_column_text(s, 8);
+		if (report_rows_add(&rows, cells) < 0) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		rc = report_db_fail(&r, rc, "cannot list the caseload");
+		goto out;
+	}
+	psw_out_init(&out, stdout, fmt);
+	report_rows_emit(&rows, &out, cols, r.deidentify);
+	rc = rows.n == 0 && cli->exit_status ? PSW_EEMPTY : 0;
+out:
+	free(byclient);
+	psw_due_release(&l);
+	report_rows_release(&rows);
+	return rc;
+}
+
+/* --- missing --------------------------------------------------------- */
+
+int
+cmd_missing(struct psw_cli *cli, int argc, char **argv)
+{
+	static const struct psw_column cols[] = {
+		{ "client", PSW_COL_STR, 0 },
+		{ "lacks", PSW_COL_STR, 0 },
+		{ "item", PSW_COL_STR, 0 },
+		{ "what", PSW_COL_STR, 0 },
+	};
+	/* One arm per gap; every arm names only open clients (c). */
+	static const char sql[] =
+	    "SELECT c.id, 'assessment', NULL, 'no assessment recorded'"
+	    " FROM clients c WHERE c.status <> 'closed'"
+	    " AND (?1 IS NULL OR c.worker = ?1) AND NOT EXISTS"
+	    " (SELECT 1 FROM assessments a WHERE a.client = c.id)"
+	    " UNION ALL SELECT c.id, 'goals', NULL,"
+	    " 'no goal that is proposed, active or on hold'"
+	    " FROM clients c WHERE c.status <> 'closed'"
+	    " AND (?1 IS NULL OR c.worker = ?1) AND NOT EXISTS"
+	    " (SELECT 1 FROM goals g WHERE g.client = c.id"
+	    " AND g.status IN ('proposed', 'active', 'on-hold'))"
+	    " UNION ALL SELECT c.id, 'review-date', NULL,"
+	    " 'no date for the next plan review'"
+	    " FROM clients c WHERE c.status <> 'closed'"
+	    " AND (?1 IS NULL OR c.worker = ?1) AND c.review_next IS NULL"
+	    " UNION ALL SELECT c.id, 'consent', NULL,"
+	    " 'no consent in force'"
+	    " FROM clients c WHERE c.status <> 'closed'"
+	    " AND (?1 IS NULL OR c.worker = ?1) AND NOT EXISTS"
+	    " (SELECT 1 FROM consent k WHERE k.client = c.id"
+	    " AND k.revoked IS NULL AND (k.given IS NULL OR k.given <= ?2)"
+	    " AND (k.expires IS NULL OR k.expires >= ?2))"
+	    " UNION ALL SELECT c.id, 'follow-up', f.id,"
+	    " 'open referral without a follow-up date'"
+	    " FROM referrals f JOIN clients c ON c.id = f.client"
+	    " WHERE c.status <> 'closed' AND (?1 IS NULL OR c.worker = ?1)"
+	    " AND f.follow_up IS NULL AND coalesce(f.status, 'draft')"
+	    " NOT IN ('completed', 'cancelled', 'rejected', 'failed')"
+	    " ORDER BY 1, 2, 3";
+	struct report r;
+	struct report_rows rows = { NULL, 0, 0, 4 };
+	enum psw_format fmt;
+	struct psw_out out;
+	char today[PSW_DATE_LEN];
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	memset(&r, 0, sizeof r);
+	r.cli = cli;
+	rc = plain_start(&r, argc, argv, "usage: psw-report missing "
+	    "[--worker W] [--deidentify] [--format F]\n", &fmt);
+	if (rc >= 0)
+		return rc;
+	rc = sqlite3_prepare_v2(psw_index_db(&cli->index), sql, -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return report_db_fail(&r, rc, "cannot list what is missing");
+	if (r.worker != NULL)
+		sqlite3_bind_text(s, 1, r.worker, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, psw_date_format(cli->today, today), -1,
+	    SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		char pbuf[PSW_PSEUDONYM_LEN];
+		const char *cells[4];
+
+		cells[0] = report_client(&r,
+		    (const char *)sqlite3_column_text(s, 0), pbuf);
+		cells[1] = (const char *)sqlite3_column_text(s, 1);
+		cells[2] = (const char *)sqlite3_column_text(s, 2);
+		cells[3] = (const char *)sqlite3_column_text(s, 3);
+		if (report_rows_add(&rows, cells) < 0) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		report_rows_release(&rows);
+		return report_db_fail(&r, rc, "cannot list what is missing");
+	}
+	psw_out_init(&out, stdout, fmt);
+	report_rows_emit(&rows, &out, cols, r.deidentify);
+	rc = rows.n == 0 && cli->exit_status ? PSW_EEMPTY : 0;
+	report_rows_release(&rows);
+	return rc;
+}
