@@ -556,12 +556,6 @@ write_csv(struct weekly *w, struct psw_out *out)
 		snprintf(c, sizeof c, "%d", w->perday[d]);
 		psw_table_row(t, cells);
 	}
-	{
-		const char *cells[3] = { "due_next_week", "items", c };
-
-		snprintf(c, sizeof c, "%zu", w->next.n);
-		psw_table_row(t, cells);
-	}
 	return psw_table_end(t);
 }
 
