@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "client.h"
 #include "plan.h"
+#include "template.h"
 #include "txn.h"
 
 static const char usage_text[] =
@@ -24,11 +25,17 @@ static const char usage_text[] =
 "\n"
 "commands:\n"
 "  list [--status S] [--worker W]   the caseload\n"
+"       [--due-before DATE] [--no-contact-since DATE]\n"
 "  validate [ID...]                 check client files; every problem\n"
 "  new ID --name NAME [--dob DATE] [--worker W] [--status referred|active]\n"
+"       [--template NAME]\n"
 "                                   a new client file\n"
 "  note ID [--kind K] [--minutes N] [--date D] TEXT|-\n"
 "                                   log a contact (session note)\n"
+"  goal add|set|progress|list ID ...  the client's goals\n"
+"  action add|done|set ID ...       steps towards a goal\n"
+"  review ID [--date D] [--note T] [--next DATE|DURATION]\n"
+"                                   record a plan review\n"
 "\n"
 "options:\n"
 "  --home DIR       the case folder (PSW_HOME)\n"
@@ -53,10 +60,13 @@ struct command {
 struct list_opts {
 	struct psw_cli *cli;
 	const char *status, *worker;
+	const char *due_before, *no_contact;
 };
 
 enum { OPT_STATUS = PSW_OPT_FIRST_LOCAL, OPT_WORKER, OPT_NAME, OPT_DOB,
     OPT_KIND, OPT_MINUTES, OPT_DATE };
+enum { OPT_DUE_BEFORE = PSW_OPT_FIRST_LOCAL + 0x20, OPT_NO_CONTACT,
+    OPT_TEMPLATE };
 
 static int
 list_opt(void *arg, int c, const char *val)
@@ -67,6 +77,10 @@ list_opt(void *arg, int c, const char *val)
 		o->status = val;
 	else if (c == OPT_WORKER)
 		o->worker = val;
+	else if (c == OPT_DUE_BEFORE)
+		o->due_before = val;
+	else if (c == OPT_NO_CONTACT)
+		o->no_contact = val;
 	return -1;
 }
 
@@ -76,6 +90,8 @@ cmd_list(struct psw_cli *cli, int argc, char **argv)
 	static const struct option local[] = {
 		{ "status", required_argument, NULL, OPT_STATUS },
 		{ "worker", required_argument, NULL, OPT_WORKER },
+		{ "due-before", required_argument, NULL, OPT_DUE_BEFORE },
+		{ "no-contact-since", required_argument, NULL, OPT_NO_CONTACT },
 	};
 	static const struct psw_column cols[] = {
 		{ "id", PSW_COL_STR, 0 },
@@ -83,8 +99,13 @@ cmd_list(struct psw_cli *cli, int argc, char **argv)
 		{ "status", PSW_COL_STR, 0 },
 		{ "worker", PSW_COL_STR, 0 },
 		{ "opened", PSW_COL_DATE, 0 },
+		{ "last_contact", PSW_COL_DATE, 0 },
+		{ "next_review", PSW_COL_DATE, 0 },
+		{ "open_goals", PSW_COL_INT, PSW_COL_RIGHT },
 	};
-	struct list_opts o = { cli, NULL, NULL };
+	struct list_opts o = { cli, NULL, NULL, NULL, NULL };
+	char due_before[PSW_DATE_LEN], no_contact[PSW_DATE_LEN];
+	psw_date d;
 	enum psw_format fmt;
 	struct psw_table *t;
 	struct psw_out out;
@@ -94,8 +115,9 @@ cmd_list(struct psw_cli *cli, int argc, char **argv)
 	size_t rows;
 	int rc;
 
-	rc = psw_cli_parse(cli, argc, argv, local, 2, list_opt, &o,
-	    "usage: psw-plan list [--status S] [--worker W] [--format F]\n");
+	rc = psw_cli_parse(cli, argc, argv, local, 4, list_opt, &o,
+	    "usage: psw-plan list [--status S] [--worker W] [--due-before DATE]\n"
+	    "                     [--no-contact-since DATE] [--format F]\n");
 	if (rc >= 0)
 		return rc;
 	if (optind < argc)
@@ -107,12 +129,33 @@ cmd_list(struct psw_cli *cli, int argc, char **argv)
 		    sizeof all));
 	if (psw_cli_format(cli, PSW_FMT_LISTING, &fmt, &e) < 0)
 		return psw_cli_usage_error(cli, "%s", e.msg);
+	if (psw_cli_today(cli, &e) < 0)
+		return psw_cli_usage_error(cli, "%s", e.msg);
+	if (o.due_before != NULL) {
+		if (psw_date_parse(o.due_before, cli->today, &d, &e) < 0)
+			return psw_cli_usage_error(cli, "--due-before: %s",
+			    e.msg);
+		psw_date_format(d, due_before);
+	}
+	if (o.no_contact != NULL) {
+		if (psw_date_parse(o.no_contact, cli->today, &d, &e) < 0)
+			return psw_cli_usage_error(cli, "--no-contact-since: %s",
+			    e.msg);
+		psw_date_format(d, no_contact);
+	}
 	if (psw_cli_open(cli, 0, &e) < 0)
 		return psw_cli_fail(cli, &e);
 
+	/* New columns go at the end: tsv, csv and json keep their shape. */
 	rc = sqlite3_prepare_v2(psw_index_db(&cli->index),
-	    "SELECT id, name, status, worker, opened FROM clients "
+	    "SELECT id, name, status, worker, opened, last_contact, "
+	    "next_review, open_goals FROM caseload c "
 	    "WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR worker = ?2) "
+	    "AND (?3 IS NULL OR EXISTS (SELECT 1 FROM due d "
+	    "WHERE d.client = c.id AND d.kind IN ('action', 'goal', 'review') "
+	    "AND d.due < ?3)) "
+	    "AND (?4 IS NULL OR (status = 'active' AND "
+	    "(last_contact IS NULL OR last_contact < ?4))) "
 	    "ORDER BY id", -1, &s, NULL);
 	if (rc != SQLITE_OK) {
 		psw_index_error(&cli->index, rc, "cannot list", &e);
@@ -122,17 +165,21 @@ cmd_list(struct psw_cli *cli, int argc, char **argv)
 		sqlite3_bind_text(s, 1, o.status, -1, SQLITE_STATIC);
 	if (o.worker)
 		sqlite3_bind_text(s, 2, o.worker, -1, SQLITE_STATIC);
+	if (o.due_before)
+		sqlite3_bind_text(s, 3, due_before, -1, SQLITE_STATIC);
+	if (o.no_contact)
+		sqlite3_bind_text(s, 4, no_contact, -1, SQLITE_STATIC);
 	psw_out_init(&out, stdout, fmt);
-	if ((t = psw_table_new(&out, cols, 5)) == NULL) {
+	if ((t = psw_table_new(&out, cols, 8)) == NULL) {
 		sqlite3_finalize(s);
 		psw_error(&e, PSW_EIO, "out of memory");
 		return psw_cli_fail(cli, &e);
 	}
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *cells[5];
+		const char *cells[8];
 		int i;
 
-		for (i = 0; i < 5; i++)
+		for (i = 0; i < 8; i++)
 			cells[i] = (const char *)sqlite3_column_text(s, i);
 		if (psw_table_row(t, cells) < 0)
 			break;
@@ -319,6 +366,7 @@ done:
 
 struct new_opts {
 	const char *name, *dob, *worker, *status;
+	const char *template;
 };
 
 static int
@@ -334,6 +382,8 @@ new_opt(void *arg, int c, const char *val)
 		o->worker = val;
 	else if (c == OPT_STATUS)
 		o->status = val;
+	else if (c == OPT_TEMPLATE)
+		o->template = val;
 	return -1;
 }
 
@@ -363,9 +413,13 @@ cmd_new(struct psw_cli *cli, int argc, char **argv)
 		{ "dob", required_argument, NULL, OPT_DOB },
 		{ "worker", required_argument, NULL, OPT_WORKER },
 		{ "status", required_argument, NULL, OPT_STATUS },
+		{ "template", required_argument, NULL, OPT_TEMPLATE },
 	};
 	static const char *const statuses[] = { "referred", "active", NULL };
-	struct new_opts o = { NULL, NULL, NULL, "active" };
+	struct new_opts o = { NULL, NULL, NULL, "active", NULL };
+	struct psw_template *tpl = NULL;
+	struct psw_doc *tdoc = NULL;
+	size_t ngoals = 0, nactions = 0;
 	psw_date dob = PSW_DATE_NONE;
 	enum psw_format fmt;
 	struct psw_txn t;
@@ -373,9 +427,10 @@ cmd_new(struct psw_cli *cli, int argc, char **argv)
 	const char *id;
 	int rc;
 
-	rc = psw_cli_parse(cli, argc, argv, local, 4, new_opt, &o,
+	rc = psw_cli_parse(cli, argc, argv, local, 5, new_opt, &o,
 	    "usage: psw-plan new ID --name NAME [--dob DATE] [--worker W] "
-	    "[--status referred|active]\n");
+	    "[--status referred|active]\n"
+	    "                    [--template NAME]\n");
 	if (rc >= 0)
 		return rc;
 	if (argc - optind != 1)
@@ -394,20 +449,41 @@ cmd_new(struct psw_cli *cli, int argc, char **argv)
 		return psw_cli_usage_error(cli, "%s", e.msg);
 	if (o.dob != NULL && psw_date_parse(o.dob, cli->today, &dob, &e) < 0)
 		return psw_cli_usage_error(cli, "--dob: %s", e.msg);
+	if (o.template != NULL && !psw_template_name_valid(o.template))
+		return psw_cli_usage_error(cli, "'%s' is not a template name "
+		    "(use a-z, 0-9 and -)", o.template);
 	if (psw_cli_open(cli, PSW_CLI_WRITE | PSW_CLI_NOINDEX, &e) < 0)
 		return psw_cli_fail(cli, &e);
-	if (psw_txn_begin(&cli->store, id, PSW_TXN_NEW, &t, &e) < 0)
+	/* The whole template is checked before the client is begun. */
+	if (o.template != NULL &&
+	    (rc = plan_template_load(cli, o.template, &tdoc, &tpl)) >= 0)
+		return rc;
+	if (psw_txn_begin(&cli->store, id, PSW_TXN_NEW, &t, &e) < 0) {
+		psw_doc_free(tdoc);
 		return psw_cli_fail(cli, &e);
+	}
 	t.doc = psw_client_new_doc(t.name, id, o.name, dob, o.status,
 	    cli->today, o.worker ? o.worker : cli->store.set.worker);
 	if (t.doc == NULL || add_review(&t, &cli->store.set, cli->today) < 0) {
+		psw_doc_free(tdoc);
 		psw_txn_abort(&t);
 		psw_error(&e, PSW_EIO, "out of memory");
 		return psw_cli_fail(cli, &e);
 	}
+	if (tpl != NULL && psw_template_apply(tpl, t.doc, cli->today, &ngoals,
+	    &nactions, &e) < 0) {
+		psw_doc_free(tdoc);
+		psw_txn_abort(&t);
+		return psw_cli_fail(cli, &e);
+	}
+	psw_doc_free(tdoc);
 	if (psw_txn_commit(&t, NULL, "new", &e) < 0)
 		return psw_cli_fail(cli, &e);
-	if (!cli->quiet)
+	if (!cli->quiet && o.template != NULL)
+		printf("added client %s from template %s: %zu goal%s, %zu "
+		    "action%s\n", id, o.template, ngoals, ngoals == 1 ? "" :
+		    "s", nactions, nactions == 1 ? "" : "s");
+	else if (!cli->quiet)
 		printf("added client %s\n", id);
 	return 0;
 }
@@ -532,9 +608,12 @@ cmd_note(struct psw_cli *cli, int argc, char **argv)
 }
 
 static const struct command commands[] = {
+	{ "action", plan_action, NULL },
+	{ "goal", plan_goal, NULL },
 	{ "list", cmd_list, NULL },
 	{ "new", cmd_new, NULL },
 	{ "note", cmd_note, NULL },
+	{ "review", plan_review, NULL },
 	{ "validate", cmd_validate, NULL },
 };
 

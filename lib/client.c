@@ -535,6 +535,13 @@ read_assessments(struct rd *r, const struct psw_node *root,
 			}
 			as->nanswers = k;
 		}
+		as->voided = r_date(r, it, "voided", 0, what);
+		as->void_reason = r_str(r, it, "void-reason", 0, what);
+		as->note = r_str(r, it, "note", 0, what);
+		if (as->voided != PSW_DATE_NONE && as->date != PSW_DATE_NONE &&
+		    as->voided < as->date)
+			problem(r, psw_map_get(it, "voided"), "%svoided before "
+			    "it was given", what);
 		i++;
 	}
 	c->nassessments = i;

@@ -47,6 +47,9 @@ struct psw_assessment {
 	int *answers;			/* PSW_ANSWER_MISSING for ~ */
 	size_t nanswers;
 	const struct psw_node *node;
+	psw_date voided;		/* entered in error; PSW_DATE_NONE */
+	const char *void_reason;
+	const char *note;
 };
 
 struct psw_action {

@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "buf.h"
 #include "doc.h"
 #include "index.h"
+#include "instrument.h"
 
 /* The schema, one statement a string (C limits string literal length). */
 static const char *const schema_sql[] = {
@@ -63,8 +65,16 @@ static const char *const schema_sql[] = {
 "CREATE TABLE assessments("
 "  client TEXT NOT NULL, id TEXT NOT NULL, instrument TEXT NOT NULL,"
 "  date TEXT NOT NULL, answers TEXT NOT NULL,"
+"  total INTEGER, band TEXT, flags TEXT, risk TEXT, caseness INTEGER,"
+"  voided TEXT,"
 "  PRIMARY KEY(client, id)) WITHOUT ROWID;",
 "CREATE INDEX assessments_date ON assessments(date);",
+"CREATE TABLE assessment_subscales("
+"  client TEXT NOT NULL, assessment TEXT NOT NULL, subscale TEXT NOT NULL,"
+"  score INTEGER, band TEXT,"
+"  PRIMARY KEY(client, assessment, subscale)) WITHOUT ROWID;",
+"CREATE TABLE meta("
+"  key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;",
 "CREATE TABLE goals("
 "  client TEXT NOT NULL, id TEXT NOT NULL, domain TEXT NOT NULL,"
 "  title TEXT NOT NULL, status TEXT NOT NULL, target TEXT,"
@@ -143,7 +153,7 @@ static const char *const schema_sql[] = {
 static const char *const client_tables[] = {
 	"consent", "team", "strengths", "needs", "assessments", "goals",
 	"actions", "progress", "reviews", "referrals", "referral_events",
-	"contacts", NULL
+	"contacts", "assessment_subscales", NULL
 };
 
 int
@@ -226,6 +236,9 @@ has_tables(sqlite3 *db)
 	return n > 0;
 }
 
+static const struct psw_instruments *index_instruments(struct psw_index *);
+static int meta_put(struct psw_index *, const char *, const char *);
+
 /* Create the schema, or replace an older one; in one write transaction. */
 static int
 ensure_schema(struct psw_index *ix, struct psw_err *e)
@@ -282,8 +295,12 @@ ensure_schema(struct psw_index *ix, struct psw_err *e)
 			rc = sqlite3_exec(ix->db, schema_sql[i], NULL, NULL,
 			    NULL);
 		if (rc == SQLITE_OK)
-			rc = sqlite3_exec(ix->db, "PRAGMA user_version = 2",
-			    NULL, NULL, NULL);
+			rc = sqlite3_exec(ix->db, "PRAGMA user_version = "
+			    PSW_INDEX_SCHEMA_STR, NULL, NULL, NULL);
+		/* No rows yet: they will all be scored by this set. */
+		if (rc == SQLITE_OK && index_instruments(ix) != NULL)
+			rc = meta_put(ix, "instruments", psw_instruments_digest(
+			    index_instruments(ix)));
 		ix->rebuilt = 1;
 	}
 	if (rc == SQLITE_OK)
@@ -367,6 +384,50 @@ psw_index_close(struct psw_index *ix)
 
 /* --- Rows of one client -------------------------------------------- */
 
+/*
+ * The instruments that score assessments: the built-in set and the case
+ * folder's, loaded once per process (again only for another folder).
+ * A folder definition with a problem is reported and the built-in set
+ * used alone, so one bad file cannot stop the index.  NULL on OOM.
+ */
+static struct psw_instruments *ix_set;
+static char *ix_home;
+
+void
+psw_index_forget_instruments(void)
+{
+	psw_instruments_free(ix_set);
+	ix_set = NULL;
+	free(ix_home);
+	ix_home = NULL;
+}
+
+static const struct psw_instruments *
+index_instruments(struct psw_index *ix)
+{
+	struct psw_instruments *set = ix_set;
+	char *home = ix_home;
+	struct psw_err e;
+	char line[PSW_ERR_MSG + 600];
+
+	if (set != NULL && home != NULL && strcmp(home, ix->st->home) == 0)
+		return set;
+	psw_instruments_free(set);
+	set = ix_set = NULL;
+	free(home);
+	if ((home = ix_home = strdup(ix->st->home)) == NULL)
+		return NULL;
+	if (psw_instruments_load(home, &set, &e) < 0) {
+		psw_store_warn(ix->st, "%s (scoring with the built-in "
+		    "instruments)", psw_err_format(&e, line, sizeof line));
+		if (psw_instruments_load(NULL, &set, &e) < 0)
+			set = NULL;
+	}
+	ix_set = set;
+	ix_home = home;
+	return set;
+}
+
 /* Bind a date, or NULL for PSW_DATE_NONE. */
 static void
 bind_date(sqlite3_stmt *s, int i, psw_date d)
@@ -405,7 +466,8 @@ step_done(sqlite3_stmt *s)
 struct puts {
 	sqlite3_stmt *del[16], *file, *delfile, *client, *consent, *team,
 	    *strength, *need, *assessment, *goal, *action, *progress, *review,
-	    *referral, *refevent, *contact;
+	    *referral, *refevent, *contact, *subscale;
+	const struct psw_instruments *ins;	/* borrowed, may be NULL */
 };
 
 /* Prepare every statement; an SQLite code. */
@@ -451,6 +513,8 @@ puts_prepare(sqlite3 *db, struct puts *p)
 	PREP(strength, "INSERT OR REPLACE INTO strengths VALUES (?1, ?2, ?3)");
 	PREP(need, "INSERT OR REPLACE INTO needs VALUES (?1, ?2, ?3)");
 	PREP(assessment, "INSERT OR REPLACE INTO assessments VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+	PREP(subscale, "INSERT OR REPLACE INTO assessment_subscales VALUES "
 	    "(?1, ?2, ?3, ?4, ?5)");
 	PREP(goal, "INSERT OR REPLACE INTO goals VALUES "
 	    "(?1, ?2, ?3, ?4, ?5, ?6)");
@@ -475,7 +539,7 @@ puts_finalize(struct puts *p)
 	sqlite3_stmt **s = (sqlite3_stmt **)p;
 	size_t i;
 
-	for (i = 0; i < sizeof *p / sizeof *s; i++)
+	for (i = 0; i < offsetof(struct puts, ins) / sizeof *s; i++)
 		sqlite3_finalize(s[i]);
 	memset(p, 0, sizeof *p);
 }
@@ -509,6 +573,68 @@ put_file(struct puts *p, const char *id, const struct stat *sb,
 	sqlite3_bind_int64(p->file, 5, (sqlite3_int64)sb->st_ino);
 	bind_text(p->file, 6, problem);
 	return step_done(p->file);
+}
+
+/* Bind a score: an integer when it is whole, else a real. */
+static void
+bind_num(sqlite3_stmt *s, int i, double v)
+{
+	if (v == (double)(sqlite3_int64)v)
+		sqlite3_bind_int64(s, i, (sqlite3_int64)v);
+	else
+		sqlite3_bind_double(s, i, v);
+}
+
+/*
+ * Bind the scored columns of one assessment (6 to 11) and insert its
+ * subscale rows.  A voided assessment, an unknown instrument or answers
+ * that cannot be scored leave the score columns NULL.  buf is scratch.
+ */
+static int
+bind_score(struct puts *p, sqlite3_stmt *s, const char *id,
+    const struct psw_assessment *a, struct psw_buf *buf)
+{
+	const struct psw_instrument *in;
+	struct psw_score sc;
+	size_t i;
+	int rc;
+
+	bind_date(s, 11, a->voided);
+	in = psw_instruments_find(p->ins, a->instrument);
+	if (a->voided != PSW_DATE_NONE || in == NULL || a->answers == NULL ||
+	    psw_instrument_score(in, a->answers, a->nanswers, &sc) < 0)
+		return SQLITE_OK;
+	bind_num(s, 6, sc.total);
+	if (sc.band != NULL)
+		sqlite3_bind_text(s, 7, sc.band, -1, SQLITE_TRANSIENT);
+	if (sc.nflags > 0) {
+		psw_buf_reset(buf);
+		for (i = 0; i < sc.nflags; i++)
+			psw_buf_addf(buf, "%s%s", i ? " " : "",
+			    sc.flags[i].name);
+		if (buf->oom)
+			return SQLITE_NOMEM;
+		sqlite3_bind_text(s, 8, buf->s, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 9, psw_level_name(sc.risk), -1,
+		    SQLITE_STATIC);
+	}
+	if (sc.caseness >= 0)
+		sqlite3_bind_int(s, 10, sc.caseness);
+	for (i = 0; i < sc.nsubs; i++) {
+		sqlite3_stmt *u = p->subscale;
+
+		bind_text(u, 1, id);
+		bind_text(u, 2, a->id);
+		bind_text(u, 3, sc.subs[i].id);
+		if (sc.subs[i].scored)
+			bind_num(u, 4, sc.subs[i].score);
+		if (sc.subs[i].band != NULL)
+			sqlite3_bind_text(u, 5, sc.subs[i].band, -1,
+			    SQLITE_TRANSIENT);
+		if ((rc = step_done(u)) != SQLITE_OK)
+			return rc;
+	}
+	return SQLITE_OK;
 }
 
 #define TRY(x) do { if ((rc = (x)) != SQLITE_OK) return rc; } while (0)
@@ -607,7 +733,9 @@ insert_rows(struct puts *p, const char *id, const struct psw_client *c)
 		bind_text(s, 3, a->instrument);
 		bind_date(s, 4, a->date);
 		bind_text(s, 5, ans.s);
-		rc = step_done(s);
+		rc = bind_score(p, s, id, a, &ans);
+		if (rc == SQLITE_OK)
+			rc = step_done(s);
 		if (rc != SQLITE_OK) {
 			psw_buf_release(&ans);
 			return rc;
@@ -705,6 +833,7 @@ psw_index_put(struct psw_index *ix, const char *id,
 
 	if ((rc = puts_prepare(ix->db, &p)) != SQLITE_OK)
 		goto fail;
+	p.ins = index_instruments(ix);
 	if ((rc = sqlite3_exec(ix->db, "BEGIN IMMEDIATE", NULL, NULL,
 	    NULL)) != SQLITE_OK)
 		goto fail;
@@ -1008,6 +1137,47 @@ problem_sb:
 	return put_file(p, en->id, &sb, line);
 }
 
+/* The value of key in table meta into buf ("" when none); an SQLite code. */
+static int
+meta_get(struct psw_index *ix, const char *key, char *buf, size_t size)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	buf[0] = '\0';
+	rc = sqlite3_prepare_v2(ix->db, "SELECT value FROM meta WHERE key = ?1",
+	    -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (sqlite3_column_text(s, 0) != NULL)
+			snprintf(buf, size, "%s",
+			    (const char *)sqlite3_column_text(s, 0));
+		rc = SQLITE_DONE;
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Set key in table meta, inside the open transaction; an SQLite code. */
+static int
+meta_put(struct psw_index *ix, const char *key, const char *value)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	rc = sqlite3_prepare_v2(ix->db, "INSERT OR REPLACE INTO meta(key, "
+	    "value) VALUES (?1, ?2)", -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
 /* One sync pass; an SQLite code or -1 with e set. */
 static int
 sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
@@ -1016,14 +1186,24 @@ sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
 	struct entry *disk = NULL, *rec = NULL;
 	size_t nd = 0, nr = 0, i, j, nchanged = 0, nremoved = 0;
 	unsigned char *changed = NULL, *removed = NULL;
+	const struct psw_instruments *ins;
+	const char *digest;
+	char stored[64];
 	struct puts p;
-	int rc = SQLITE_OK, prob;
+	int rc = SQLITE_OK, prob, stale;
 
 	memset(&p, 0, sizeof p);
 	if (scan_folder(ix, &disk, &nd, e) < 0)
 		return -1;
 	if ((rc = load_files(ix, &rec, &nr)) != SQLITE_OK)
 		goto out;
+	ins = index_instruments(ix);
+	digest = ins != NULL ? psw_instruments_digest(ins) : "";
+	if ((rc = meta_get(ix, "instruments", stored, sizeof stored)) !=
+	    SQLITE_OK)
+		goto out;
+	/* Other scoring rules: every assessment is scored again. */
+	stale = strcmp(stored, digest) != 0;
 	changed = calloc(nd + 1, 1);
 	removed = calloc(nr + 1, 1);
 	if (changed == NULL || removed == NULL) {
@@ -1042,7 +1222,8 @@ sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
 			removed[j++] = 1;
 			nremoved++;
 		} else {
-			if (rec[j].lost || !entry_same(&disk[i], &rec[j])) {
+			if (stale || rec[j].lost ||
+			    !entry_same(&disk[i], &rec[j])) {
 				changed[i] = 1;
 				nchanged++;
 			} else if (rec[j].has_problem) {
@@ -1059,9 +1240,12 @@ sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
 
 	if ((rc = puts_prepare(ix->db, &p)) != SQLITE_OK)
 		goto out;
+	p.ins = ins;
 	if ((rc = sqlite3_exec(ix->db, "BEGIN IMMEDIATE", NULL, NULL,
 	    NULL)) != SQLITE_OK)
 		goto out;
+	if (stale)
+		rc = meta_put(ix, "instruments", digest);
 	for (j = 0; j < nr && rc == SQLITE_OK; j++) {
 		if (!removed[j])
 			continue;

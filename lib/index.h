@@ -20,6 +20,7 @@
 #include "store.h"
 
 #define PSW_INDEX_SCHEMA 2
+#define PSW_INDEX_SCHEMA_STR "2"
 
 struct sqlite3;
 
@@ -58,6 +59,13 @@ int psw_index_sync(struct psw_index *ix, struct psw_sync_stats *stats,
  */
 int psw_index_put(struct psw_index *ix, const char *id,
     const struct psw_client *c, const struct stat *sb, struct psw_err *e);
+
+/*
+ * Scores in the index come from the built-in instruments and the case
+ * folder's, read once per process.  Forget them, so the next sync or put
+ * reads them again (tests; programs that run for long).
+ */
+void psw_index_forget_instruments(void);
 
 /* The database handle for queries (prepared statements only). */
 struct sqlite3 *psw_index_db(struct psw_index *ix);

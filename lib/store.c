@@ -165,6 +165,42 @@ setting_str(const struct psw_node *n, const char *name, char **out,
 	return 0;
 }
 
+/* assessments: a map of instrument id: duration (how often it is due). */
+static int
+setting_assess(struct psw_settings *s, const struct psw_node *n,
+    const char *name, struct psw_err *e)
+{
+	const struct psw_node *v;
+	size_t i = 0, k;
+
+	if (n->type != PSW_NODE_MAP)
+		return psw_error_at(e, PSW_EDATA, name, n->line, n->col,
+		    "'assessments' must be a map of instrument: duration, "
+		    "such as {phq-9: 4w}");
+	if (n->count == 0)
+		return 0;
+	if ((s->assess_every = calloc(n->count, sizeof *s->assess_every)) ==
+	    NULL)
+		return psw_error(e, PSW_EIO, "out of memory");
+	for (v = n->head; v != NULL; v = v->next, i++) {
+		for (k = 0; v->key[k] != '\0'; k++)
+			if (!((v->key[k] >= 'a' && v->key[k] <= 'z') ||
+			    (v->key[k] >= '0' && v->key[k] <= '9') ||
+			    (k > 0 && v->key[k] == '-')) || k >= 32)
+				break;
+		if (k == 0 || v->key[k] != '\0')
+			return psw_error_at(e, PSW_EDATA, name, v->key_line,
+			    v->key_col, "assessments: '%s' is not an "
+			    "instrument id", v->key);
+		if (setting_dur(v, name, &s->assess_every[i].every, e) < 0)
+			return -PSW_EDATA;
+		if ((s->assess_every[i].instrument = strdup(v->key)) == NULL)
+			return psw_error(e, PSW_EIO, "out of memory");
+		s->nassess_every = i + 1;
+	}
+	return 0;
+}
+
 /* Defaults, then psw.yaml over them when it exists. */
 static int
 load_settings(struct psw_store *st, struct psw_err *e)
@@ -220,6 +256,8 @@ load_settings(struct psw_store *st, struct psw_err *e)
 		else if (strcmp(n->key, "lock-timeout-ms") == 0)
 			rc = setting_int(n, name, 0, 3600000,
 			    &s->lock_timeout_ms, e);
+		else if (strcmp(n->key, "assessments") == 0)
+			rc = setting_assess(s, n, name, e);
 		else if (strcmp(n->key, "week-start") == 0) {
 			if (n->type == PSW_NODE_SCALAR &&
 			    strcmp(n->str, "monday") == 0)
@@ -295,6 +333,9 @@ psw_store_release(struct psw_store *st)
 	free(st->audit_path);
 	free(st->set.worker);
 	free(st->set.organisation);
+	while (st->set.nassess_every > 0)
+		free(st->set.assess_every[--st->set.nassess_every].instrument);
+	free(st->set.assess_every);
 	memset(st, 0, sizeof *st);
 }
 

@@ -29,6 +29,13 @@ struct psw_settings {
 	int week_start;		/* 1 Monday (default) .. 7 Sunday */
 	int no_contact_days;	/* default 14 */
 	int lock_timeout_ms;	/* default 10000 */
+	/* assessments: {phq-9: 4w, ...}: how often each instrument is due
+	 * for active clients (psw-report reminds); in file order. */
+	struct psw_assess_every {
+		char *instrument;	/* owned */
+		struct psw_duration every;
+	} *assess_every;	/* owned */
+	size_t nassess_every;
 };
 
 /* Called with one line of warning text (no program prefix). */

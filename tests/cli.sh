@@ -67,14 +67,14 @@ ok '! grep -q "Alex" "$PSW_HOME/audit.log"' "audit log holds no names"
 run psw-plan new bo --name 'Bo "B", Jr' --worker 'kim	lee' -q
 ok '[ $rc -eq 0 ] && [ -z "$out" ]' "-q prints nothing"
 run psw-plan list
-is "$out" "ID      NAME         STATUS  WORKER    OPENED
-alex-m  Alex Morgan  active  sam       2026-11-28
-bo      Bo \"B\", Jr   active  kim\\tlee  2026-11-28" "text listing"
+is "$out" "ID      NAME         STATUS  WORKER    OPENED      LAST_CONTACT  NEXT_REVIEW  OPEN_GOALS
+alex-m  Alex Morgan  active  sam       2026-11-28                2027-02-26            0
+bo      Bo \"B\", Jr   active  kim\\tlee  2026-11-28                2027-02-26            0" "text listing"
 run psw-plan list --format tsv
-is "$out" "alex-m	Alex Morgan	active	sam	2026-11-28
-bo	Bo \"B\", Jr	active	kim\\tlee	2026-11-28" "tsv listing escapes tabs"
+is "$out" "alex-m	Alex Morgan	active	sam	2026-11-28		2027-02-26	0
+bo	Bo \"B\", Jr	active	kim\\tlee	2026-11-28		2027-02-26	0" "tsv listing escapes tabs"
 run psw-plan list --format csv
-is "$out" "$(printf 'id,name,status,worker,opened\r\nalex-m,Alex Morgan,active,sam,2026-11-28\r\nbo,"Bo ""B"", Jr",active,kim\tlee,2026-11-28\r')" "csv listing (RFC 4180)"
+is "$out" "$(printf 'id,name,status,worker,opened,last_contact,next_review,open_goals\r\nalex-m,Alex Morgan,active,sam,2026-11-28,,2027-02-26,0\r\nbo,"Bo ""B"", Jr",active,kim\tlee,2026-11-28,,2027-02-26,0\r')" "csv listing (RFC 4180)"
 run psw-plan list --format json
 ok '[ $rc -eq 0 ] && printf "%s" "$out" | python3 -c "import json,sys; d=json.load(sys.stdin); assert d[1][\"name\"]==\"Bo \\\"B\\\", Jr\" and d[1][\"worker\"]==\"kim\\tlee\" and d[0][\"opened\"]==\"2026-11-28\", d"' \
     "json listing parses and keeps values"
@@ -85,11 +85,11 @@ ok '[ $rc -eq 1 ] && [ -z "$out" ]' "empty listing with -e: exit 1"
 run psw-plan list --status closed --format json
 is "$out" "[]" "empty json listing is []"
 run psw-plan list --status closed --format csv
-ok '[ "$(printf "%s" "$out" | tr -d "\r")" = "id,name,status,worker,opened" ]' "empty csv listing is its header"
+ok '[ "$(printf "%s" "$out" | tr -d "\r")" = "id,name,status,worker,opened,last_contact,next_review,open_goals" ]' "empty csv listing is its header"
 run psw-plan list --status nonsense
 ok '[ $rc -eq 2 ] && echo "$err" | grep -q "unknown status"' "bad --status: exit 2"
 run psw-plan list --worker sam --format tsv
-is "$out" "alex-m	Alex Morgan	active	sam	2026-11-28" "--worker filter"
+is "$out" "alex-m	Alex Morgan	active	sam	2026-11-28		2027-02-26	0" "--worker filter"
 run psw-plan --home "$PSW_HOME" list --format=tsv --status active -q
 ok '[ $rc -eq 0 ] && [ $(printf "%s\n" "$out" | wc -l) -eq 2 ]' "common options before and after the command"
 

@@ -829,6 +829,38 @@ test_cross_references(void **state)
  * The file's id must be valid and match its file name; a file that is
  * empty, holds only a comment, or whose root is not a map is refused.
  */
+/*
+ * A voided assessment keeps its date and reason; a void date that is not
+ * a date, or one before the assessment, is a problem at its position.
+ */
+static void
+test_voided_assessment(void **state)
+{
+	struct fx *fx = *state;
+	struct psw_client *c = NULL;
+
+	assert_int_equal(read_client(fx, "alex-m", BASE "assessments:\n"
+	    "  - {id: a1, instrument: phq-9, date: 2026-11-01, "
+	    "answers: [0, 0, 0, 0, 0, 0, 0, 0, 0]}\n"
+	    "  - {id: a2, instrument: phq-9, date: 2026-11-02, "
+	    "answers: [1, 1, 1, 1, 1, 1, 1, 1, 1], voided: 2026-11-03, "
+	    "void-reason: wrong client, note: typed in clinic}\n", &c), 0);
+	assert_int_equal(c->nassessments, 2);
+	assert_int_equal(c->assessments[0].voided, PSW_DATE_NONE);
+	assert_null(c->assessments[0].void_reason);
+	assert_int_equal(c->assessments[1].voided, ymd(2026, 11, 3));
+	assert_string_equal(c->assessments[1].void_reason, "wrong client");
+	assert_string_equal(c->assessments[1].note, "typed in clinic");
+	expect_one(fx, BASE "assessments:\n"
+	    "  - {id: a1, instrument: phq-9, date: 2026-11-01, "
+	    "answers: [0], voided: soon}\n", 7, 73,
+	    "assessment a1: 'voided' is not a date (YYYY-MM-DD): 'soon'");
+	expect_one(fx, BASE "assessments:\n"
+	    "  - {id: a1, instrument: phq-9, date: 2026-11-01, "
+	    "answers: [0], voided: 2026-10-01}\n", 7, 73,
+	    "assessment a1: voided before it was given");
+}
+
 static void
 test_file_level(void **state)
 {
@@ -1068,6 +1100,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_duplicate_ids, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_cross_references, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_voided_assessment, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_file_level, setup,
 		    teardown),

@@ -953,6 +953,101 @@ test_rows(void **state)
  * so the next sync does not parse it again), leaving other clients
  * alone; with c == NULL it removes every row of that client.
  */
+/*
+ * Assessments are scored into the index: total, band, flags, risk and
+ * caseness; NULL scores for a voided one, an unknown instrument and
+ * answers that cannot be scored; subscale rows for the DASS-21.  A new
+ * or changed instrument in the case folder rescores at the next sync.
+ */
+static void
+test_scores(void **state)
+{
+	struct fx *fx = *state;
+	struct psw_sync_stats st;
+	char path[256];
+	sqlite3 *db;
+	FILE *fp;
+	int n;
+
+	write_client(fx, "sam", "psw: 1\nid: sam\nname: Sam\nstatus: active\n"
+	    "opened: 2026-01-12\nassessments:\n"
+	    "  - {id: a1, instrument: phq-9, date: 2026-01-12, "
+	    "answers: [2, 2, 1, 2, 1, 1, 2, 1, 1]}\n"
+	    "  - {id: a2, instrument: phq-9, date: 2026-02-12, "
+	    "answers: [1, 1, 1, 1, 0, 0, 0, 0, 0], voided: 2026-02-13}\n"
+	    "  - {id: a3, instrument: phq-9, date: 2026-03-12, "
+	    "answers: [1, 1]}\n"
+	    "  - {id: a4, instrument: nonesuch, date: 2026-03-12, "
+	    "answers: [1, 1]}\n"
+	    "  - {id: a5, instrument: k10, date: 2026-03-12, "
+	    "answers: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]}\n"
+	    "  - {id: a6, instrument: dass-21, date: 2026-03-12, "
+	    "answers: [3, 0, 3, 0, 3, 0, 0, 3, 0, 3, 0, 0, 3, 0, 0, 3, 3, 0, "
+	    "0, 0, 3]}\n"
+	    "  - {id: a7, instrument: custom, date: 2026-03-12, "
+	    "answers: [2]}\n");
+	ix_open(fx);
+	ix_sync(fx, &st);
+	db = psw_index_db(&fx->ix);
+	assert_q(db, "SELECT total || ' ' || band || ' ' || flags || ' ' || "
+	    "risk || ' ' || caseness || ' ' || ifnull(voided, '-') FROM "
+	    "assessments WHERE id = 'a1'", NULL,
+	    "13 moderate suicidality high 1 -");
+	assert_q(db, "SELECT ifnull(total, 'null') || ' ' || voided FROM "
+	    "assessments WHERE id = 'a2'", NULL, "null 2026-02-13");
+	assert_q(db, "SELECT ifnull(total, 'null') FROM assessments "
+	    "WHERE id = 'a3'", NULL, "null");
+	assert_q(db, "SELECT ifnull(total, 'null') FROM assessments "
+	    "WHERE id = 'a4'", NULL, "null");
+	assert_q(db, "SELECT total || ' ' || band || ' ' || "
+	    "ifnull(flags, 'none') || ' ' || ifnull(caseness, 'null') FROM "
+	    "assessments WHERE id = 'a5'", NULL, "10 low none null");
+	assert_q(db, "SELECT group_concat(subscale || '=' || score || ':' || "
+	    "band, ' ') FROM (SELECT * FROM assessment_subscales WHERE "
+	    "assessment = 'a6' ORDER BY subscale)", NULL,
+	    "anxiety=0:normal depression=42:extremely-severe stress=12:normal");
+	assert_q(db, "SELECT ifnull(total, 'null') FROM assessments "
+	    "WHERE id = 'a7'", NULL, "null");
+
+	/* A folder instrument appears: everything is scored again. */
+	snprintf(path, sizeof path, "%s/instruments", fx->dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof path, "%s/instruments/custom.yaml", fx->dir);
+	assert_non_null(fp = fopen(path, "w"));
+	fputs("psw-instrument: 1\nid: custom\nname: Custom\ncitation: me\n"
+	    "licence: mine\nitems: [one]\noptions:\n"
+	    "  - {value: 0, label: no}\n  - {value: 2, label: yes}\n"
+	    "lookup: {0: 10, 1: 15, 2: 20.5}\n"
+	    "bands: [{name: low, low: 0, high: 15}, {name: high, low: 15.5}]\n",
+	    fp);
+	assert_int_equal(fclose(fp), 0);
+	ix_close(fx);
+	psw_index_forget_instruments();
+	ix_open(fx);
+	ix_sync(fx, &st);
+	check_stats(&st, 1, 1, 0, 0);
+	db = psw_index_db(&fx->ix);
+	assert_q(db, "SELECT total || ' ' || band FROM assessments "
+	    "WHERE id = 'a7'", NULL, "20.5 high");
+	/* Unchanged: nothing is read again. */
+	ix_sync(fx, &st);
+	check_stats(&st, 1, 0, 0, 0);
+	/* A broken folder definition: a warning, built-ins only. */
+	assert_non_null(fp = fopen(path, "w"));
+	fputs("psw-instrument: 1\nid: custom\nname: [x]\n", fp);
+	assert_int_equal(fclose(fp), 0);
+	psw_index_forget_instruments();
+	n = fx->nwarns;
+	ix_sync(fx, &st);
+	check_stats(&st, 1, 1, 0, 0);
+	assert_true(warned_since(fx, n, "instruments/custom.yaml:3:7: 'name' "
+	    "must be text (scoring with the built-in instruments)"));
+	assert_q(db, "SELECT ifnull(total, 'null') || ' ' || (SELECT total "
+	    "FROM assessments WHERE id = 'a1') FROM assessments "
+	    "WHERE id = 'a7'", NULL, "null 13");
+	psw_index_forget_instruments();
+}
+
 static void
 test_put(void **state)
 {
@@ -1101,6 +1196,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_newer_schema, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_rows, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scores, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_put, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_text, setup,
 		    teardown),

@@ -554,6 +554,7 @@ test_settings_file(void **state)
 	    "week-start: sunday\n"
 	    "no-contact-days: 21\n"
 	    "lock-timeout-ms: 250\n"
+	    "assessments: {phq-9: 4w, core-10: 90d}\n"
 	    "x-future-setting: {a: 1}\n");
 	setenv("USER", "sam", 1);
 	psw_err_clear(&e);
@@ -567,6 +568,13 @@ test_settings_file(void **state)
 	assert_int_equal(st.set.week_start, 7);
 	assert_int_equal(st.set.no_contact_days, 21);
 	assert_int_equal(st.set.lock_timeout_ms, 250);
+	assert_int_equal(st.set.nassess_every, 2);
+	assert_string_equal(st.set.assess_every[0].instrument, "phq-9");
+	assert_int_equal(st.set.assess_every[0].every.n, 4);
+	assert_int_equal(st.set.assess_every[0].every.unit, 'w');
+	assert_string_equal(st.set.assess_every[1].instrument, "core-10");
+	assert_int_equal(st.set.assess_every[1].every.n, 90);
+	assert_int_equal(st.set.assess_every[1].every.unit, 'd');
 	psw_store_release(&st);
 
 	put_file(fx->dir, "psw.yaml", "week-start: monday\n");
@@ -603,6 +611,13 @@ test_settings_bad(void **state)
 		  "'week-start' must be monday or sunday" },
 		{ "\norganisation: {name: x}\n", 2, 15,
 		  "'organisation' must be text" },
+		{ "assessments: {phq-9: monthly}\n", 1, 22,
+		  "'phq-9' must be a duration such as 90d, 2w or 3m" },
+		{ "assessments: {PHQ-9: 4w}\n", 1, 15,
+		  "assessments: 'PHQ-9' is not an instrument id" },
+		{ "assessments: [phq-9]\n", 1, 14,
+		  "'assessments' must be a map of instrument: duration, "
+		  "such as {phq-9: 4w}" },
 		{ "- worker\n", 1, 1,
 		  "settings must be a map of 'key: value' lines" },
 	};
