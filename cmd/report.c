@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "client.h"
 #include "ics.h"
+#include "instrument.h"
 #include "report.h"
 
 static const char usage_text[] =
@@ -102,6 +103,8 @@ report_due(struct report *r, psw_date today, psw_date until,
 	q.worker = r->worker;
 	q.client = client;
 	q.no_contact_days = r->cli->store.set.no_contact_days;
+	q.assess = r->cli->store.set.assess_every;
+	q.nassess = r->cli->store.set.nassess_every;
 	return psw_due_collect(psw_index_db(&r->cli->index), &q, l, e);
 }
 
@@ -368,11 +371,13 @@ due_ics_event(FILE *fp, const struct due_opts *o, const struct psw_due_item *it,
 	    psw_due_plain(it->kind) : it->what);
 	rc |= psw_ics_line(fp, "SUMMARY", b.s, 1);
 	psw_buf_reset(&b);
-	psw_buf_addf(&b, "%s%s%s, due %s (%s), priority %s",
+	psw_buf_addf(&b, "%s%s%s, due %s (%s), priority %s%s%s",
 	    psw_due_kinds[it->kind], it->item ? " " : "",
 	    it->item ? it->item : "",
 	    psw_date_format(it->due, d), report_when(it->days, when,
-	    sizeof when), psw_due_priorities[it->prio]);
+	    sizeof when), psw_due_priorities[it->prio],
+	    it->risk > 0 ? ", risk flag " : "",
+	    it->risk > 0 ? psw_level_name(it->risk) : "");
 	rc |= psw_ics_line(fp, "DESCRIPTION", b.s, 1);
 	rc |= psw_ics_line(fp, "CATEGORIES", psw_due_kinds[it->kind], 1);
 	rc |= psw_ics_line(fp, "TRANSP", "TRANSPARENT", 0);
@@ -401,6 +406,7 @@ cmd_due(struct psw_cli *cli, int argc, char **argv)
 		{ "days", PSW_COL_INT, PSW_COL_RIGHT },
 		{ "priority", PSW_COL_STR, 0 },
 		{ "worker", PSW_COL_STR, 0 },
+		{ "risk", PSW_COL_STR, 0 },
 	};
 	struct due_opts o;
 	struct psw_due_query q;
@@ -453,6 +459,8 @@ cmd_due(struct psw_cli *cli, int argc, char **argv)
 	q.worker = o.r.worker;
 	q.client = o.client;
 	q.no_contact_days = cli->store.set.no_contact_days;
+	q.assess = cli->store.set.assess_every;
+	q.nassess = cli->store.set.nassess_every;
 	if (psw_due_collect(psw_index_db(&cli->index), &q, &l, &e) < 0)
 		return psw_cli_fail(cli, &e);
 	if (o.new_only) {
@@ -499,14 +507,14 @@ cmd_due(struct psw_cli *cli, int argc, char **argv)
 		}
 		psw_ics_line(stdout, "END", "VCALENDAR", 0);
 	} else if (fmt != PSW_FMT_ICS) {
-		if ((t = psw_table_new(&out, cols, 8)) == NULL) {
+		if ((t = psw_table_new(&out, cols, 9)) == NULL) {
 			rc = report_oom(&o.r);
 			goto out;
 		}
 		for (i = 0; i < l.n; i++) {
 			const struct psw_due_item *it = &l.v[i];
 			char pbuf[PSW_PSEUDONYM_LEN], d[PSW_DATE_LEN], days[32];
-			const char *cells[8];
+			const char *cells[9];
 
 			if (!show[i])
 				continue;
@@ -523,6 +531,8 @@ cmd_due(struct psw_cli *cli, int argc, char **argv)
 			cells[5] = days;
 			cells[6] = psw_due_priorities[it->prio];
 			cells[7] = it->worker;
+			cells[8] = it->risk > 0 ? psw_level_name(it->risk) :
+			    NULL;
 			if (psw_table_row(t, cells) < 0)
 				break;
 		}

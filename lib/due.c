@@ -14,7 +14,8 @@
 #include "due.h"
 
 const char *const psw_due_kinds[PSW_DUE_NKINDS + 1] = {
-	"action", "goal", "review", "referral", "consent", "contact", NULL
+	"action", "goal", "review", "referral", "consent", "contact",
+	"assessment", "safety", NULL
 };
 
 const char *const psw_due_priorities[3] = { "low", "medium", "high" };
@@ -76,7 +77,44 @@ static const char *const kind_sql[PSW_DUE_NKINDS] = {
 	" END, date(coalesce(c.last_contact, c.opened, ?1), '+' || ?5 ||"
 	" ' days') AS due, c.worker, 0 FROM clients c"
 	" WHERE c.status = 'active'" CLIENT_FILTER ") WHERE due <= ?2",
+	/* assessment: computed in collect_assess() */
+	NULL,
+	/* safety: the latest risk flag against the safety plan */
+	"SELECT * FROM (SELECT c.id, f.id, CASE WHEN c.safety_plan = 0"
+	" THEN 'risk flag (' || f.instrument || ' ' || f.date ||"
+	" ') and no safety plan' ELSE 'safety plan not reviewed since the"
+	" risk flag (' || f.instrument || ' ' || f.date || ')' END,"
+	" f.date AS due, c.worker, 0"
+	" FROM clients c JOIN assessments f ON f.client = c.id"
+	" WHERE f.risk IS NOT NULL AND f.voided IS NULL" CLIENT_FILTER
+	" AND NOT EXISTS (SELECT 1 FROM assessments g WHERE g.client = c.id"
+	" AND g.risk IS NOT NULL AND g.voided IS NULL"
+	" AND (g.date > f.date OR (g.date = f.date AND g.id > f.id)))"
+	" AND (c.safety_plan = 0 OR c.safety_reviewed IS NULL"
+	" OR c.safety_reviewed < f.date)) WHERE due <= ?2",
 };
+
+/*
+ * The risk flag of each client: the highest level among the latest
+ * assessment of each instrument, voided ones aside (a later score without
+ * a flag clears an instrument's flag).
+ */
+static const char risk_sql[] =
+	"SELECT a.client, max(CASE a.risk WHEN 'high' THEN 3"
+	" WHEN 'moderate' THEN 2 WHEN 'low' THEN 1 ELSE 0 END)"
+	" FROM assessments a WHERE a.risk IS NOT NULL AND a.voided IS NULL"
+	" AND NOT EXISTS (SELECT 1 FROM assessments b"
+	" WHERE b.client = a.client AND b.instrument = a.instrument"
+	" AND b.voided IS NULL AND (b.date > a.date"
+	" OR (b.date = a.date AND b.id > a.id)))"
+	" GROUP BY a.client ORDER BY a.client";
+
+/* The last assessment of ?6 for each active client. */
+static const char assess_sql[] =
+	"SELECT c.id, (SELECT max(a.date) FROM assessments a"
+	" WHERE a.client = c.id AND a.instrument = ?6 AND a.voided IS NULL),"
+	" c.opened, c.worker FROM clients c WHERE c.status = 'active'"
+	CLIENT_FILTER;
 
 int
 psw_due_kinds_parse(const char *s, unsigned *out, struct psw_err *e)
@@ -134,19 +172,31 @@ col_dup(sqlite3_stmt *s, int i, int *oom)
 	return c;
 }
 
-/* Append the rows of one kind's query. */
-static int
-collect_kind(sqlite3 *db, const struct psw_due_query *q, int kind,
-    struct psw_due_list *l, struct psw_err *e)
+/* A new zeroed item at the end of l; NULL on OOM. */
+static struct psw_due_item *
+push(struct psw_due_list *l)
 {
-	char today[PSW_DATE_LEN], until[PSW_DATE_LEN];
-	sqlite3_stmt *s;
-	int rc, oom = 0;
+	struct psw_due_item *it;
 
-	rc = sqlite3_prepare_v2(db, kind_sql[kind], -1, &s, NULL);
-	if (rc != SQLITE_OK)
-		return psw_error(e, PSW_EIO, "index: cannot list what is "
-		    "due: %s", sqlite3_errmsg(db));
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		struct psw_due_item *nv;
+
+		if ((nv = realloc(l->v, cap * sizeof *nv)) == NULL)
+			return NULL;
+		l->v = nv;
+		l->cap = cap;
+	}
+	it = &l->v[l->n++];
+	memset(it, 0, sizeof *it);
+	return it;
+}
+
+/* Bind the parameters every query shares. */
+static void
+bind_common(sqlite3_stmt *s, const struct psw_due_query *q, char *today,
+    char *until)
+{
 	sqlite3_bind_text(s, 1, psw_date_format(q->today, today), -1,
 	    SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, psw_date_format(q->overdue_only ?
@@ -156,6 +206,92 @@ collect_kind(sqlite3 *db, const struct psw_due_query *q, int kind,
 	if (q->client != NULL)
 		sqlite3_bind_text(s, 4, q->client, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 5, q->no_contact_days);
+}
+
+/*
+ * Assessments by the schedule: the date arithmetic of durations (months
+ * end-clamped) is psw_date_add(), so this kind is worked out here.
+ */
+static int
+collect_assess(sqlite3 *db, const struct psw_due_query *q,
+    struct psw_due_list *l, struct psw_err *e)
+{
+	char today[PSW_DATE_LEN], until[PSW_DATE_LEN], what[160];
+	psw_date last_day = q->overdue_only ? q->today - 1 : q->until;
+	sqlite3_stmt *s;
+	size_t i;
+	int rc = SQLITE_DONE, oom = 0;
+
+	for (i = 0; i < q->nassess && !oom; i++) {
+		const char *instr = q->assess[i].instrument;
+
+		rc = sqlite3_prepare_v2(db, assess_sql, -1, &s, NULL);
+		if (rc != SQLITE_OK)
+			return psw_error(e, PSW_EIO, "index: cannot list what "
+			    "is due: %s", sqlite3_errmsg(db));
+		bind_common(s, q, today, until);
+		sqlite3_bind_text(s, 6, instr, -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			const char *last = (const char *)sqlite3_column_text(s,
+			    1);
+			const char *opened = (const char *)
+			    sqlite3_column_text(s, 2);
+			struct psw_due_item *it;
+			psw_date d, due;
+
+			if (last != NULL && psw_date_parse_iso(last, &d) == 0) {
+				due = psw_date_add(d, q->assess[i].every);
+				snprintf(what, sizeof what, "%s due (last on "
+				    "%s)", instr, last);
+			} else {
+				if (opened == NULL ||
+				    psw_date_parse_iso(opened, &due) < 0)
+					due = q->today;
+				snprintf(what, sizeof what, "first %s", instr);
+			}
+			if (due == PSW_DATE_NONE || due > last_day)
+				continue;
+			if ((it = push(l)) == NULL) {
+				oom = 1;
+				break;
+			}
+			it->kind = PSW_DUE_ASSESSMENT;
+			it->client = col_dup(s, 0, &oom);
+			it->worker = col_dup(s, 3, &oom);
+			it->item = strdup(instr);
+			it->what = strdup(what);
+			it->due = due;
+			it->days = due - q->today;
+			if (it->client == NULL || it->item == NULL ||
+			    it->what == NULL)
+				oom = 1;
+		}
+		sqlite3_finalize(s);
+		if (!oom && rc != SQLITE_DONE)
+			return psw_error(e, PSW_EIO, "index: cannot list what "
+			    "is due: %s", sqlite3_errstr(rc));
+	}
+	if (oom)
+		return psw_error(e, PSW_EIO, "out of memory");
+	return 0;
+}
+
+/* Append the rows of one kind's query. */
+static int
+collect_kind(sqlite3 *db, const struct psw_due_query *q, int kind,
+    struct psw_due_list *l, struct psw_err *e)
+{
+	char today[PSW_DATE_LEN], until[PSW_DATE_LEN];
+	sqlite3_stmt *s;
+	int rc, oom = 0;
+
+	if (kind == PSW_DUE_ASSESSMENT)
+		return collect_assess(db, q, l, e);
+	rc = sqlite3_prepare_v2(db, kind_sql[kind], -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return psw_error(e, PSW_EIO, "index: cannot list what is "
+		    "due: %s", sqlite3_errmsg(db));
+	bind_common(s, q, today, until);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct psw_due_item *it;
 		const char *d = (const char *)sqlite3_column_text(s, 3);
@@ -163,19 +299,10 @@ collect_kind(sqlite3 *db, const struct psw_due_query *q, int kind,
 
 		if (d == NULL || psw_date_parse_iso(d, &due) < 0)
 			continue;
-		if (l->n == l->cap) {
-			size_t cap = l->cap ? l->cap * 2 : 64;
-			struct psw_due_item *nv;
-
-			if ((nv = realloc(l->v, cap * sizeof *nv)) == NULL) {
-				oom = 1;
-				break;
-			}
-			l->v = nv;
-			l->cap = cap;
+		if ((it = push(l)) == NULL) {
+			oom = 1;
+			break;
 		}
-		it = &l->v[l->n++];
-		memset(it, 0, sizeof *it);
 		it->kind = (enum psw_due_kind)kind;
 		it->client = col_dup(s, 0, &oom);
 		it->item = col_dup(s, 1, &oom);
@@ -188,12 +315,6 @@ collect_kind(sqlite3 *db, const struct psw_due_query *q, int kind,
 			oom = 1;
 		if (oom)
 			break;
-		if (it->days < 0 || it->urgent)
-			it->prio = PSW_PRIO_HIGH;
-		else if (it->days <= 1)
-			it->prio = PSW_PRIO_MEDIUM;
-		else
-			it->prio = PSW_PRIO_LOW;
 	}
 	sqlite3_finalize(s);
 	if (oom)
@@ -212,13 +333,73 @@ strcmp_null(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
-/* Overdue first, then by date, client, kind, item. */
+/* Set each item's risk from the clients' flags (one query, merged). */
+static int
+mark_risk(sqlite3 *db, struct psw_due_list *l, struct psw_err *e)
+{
+	struct { char *client; int level; } *v = NULL;
+	size_t n = 0, cap = 0, i, lo, hi, mid;
+	sqlite3_stmt *s;
+	int rc, c;
+
+	if (l->n == 0)
+		return 0;
+	if ((rc = sqlite3_prepare_v2(db, risk_sql, -1, &s, NULL)) != SQLITE_OK)
+		return psw_error(e, PSW_EIO, "index: cannot read risk flags: "
+		    "%s", sqlite3_errmsg(db));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(s, 0);
+
+		if (n == cap) {
+			void *nv;
+
+			cap = cap ? cap * 2 : 32;
+			if ((nv = realloc(v, cap * sizeof *v)) == NULL) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			v = nv;
+		}
+		if (id == NULL || (v[n].client = strdup(id)) == NULL) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		v[n++].level = sqlite3_column_int(s, 1);
+	}
+	sqlite3_finalize(s);
+	/* ORDER BY gives memcmp order, the order strcmp searches in. */
+	for (i = 0; rc == SQLITE_DONE && i < l->n; i++) {
+		for (lo = 0, hi = n; lo < hi;) {
+			mid = (lo + hi) / 2;
+			c = strcmp(l->v[i].client, v[mid].client);
+			if (c == 0) {
+				l->v[i].risk = v[mid].level;
+				break;
+			}
+			if (c < 0)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+	}
+	for (i = 0; i < n; i++)
+		free(v[i].client);
+	free(v);
+	if (rc != SQLITE_DONE)
+		return psw_error(e, PSW_EIO, "index: cannot read risk flags: "
+		    "%s", sqlite3_errstr(rc));
+	return 0;
+}
+
+/* Risk first, then overdue, then by date, client, kind, item. */
 static int
 item_cmp(const void *pa, const void *pb)
 {
 	const struct psw_due_item *a = pa, *b = pb;
 	int c;
 
+	if (a->risk != b->risk)
+		return a->risk > b->risk ? -1 : 1;
 	if ((a->days < 0) != (b->days < 0))
 		return a->days < 0 ? -1 : 1;
 	if (a->due != b->due)
@@ -235,6 +416,7 @@ psw_due_collect(sqlite3 *db, const struct psw_due_query *q,
     struct psw_due_list *out, struct psw_err *e)
 {
 	unsigned kinds = q->kinds ? q->kinds : PSW_DUE_ALL;
+	size_t i;
 	int k, rc;
 
 	memset(out, 0, sizeof *out);
@@ -245,6 +427,21 @@ psw_due_collect(sqlite3 *db, const struct psw_due_query *q,
 			psw_due_release(out);
 			return rc;
 		}
+	}
+	if ((rc = mark_risk(db, out, e)) < 0) {
+		psw_due_release(out);
+		return rc;
+	}
+	for (i = 0; i < out->n; i++) {
+		struct psw_due_item *it = &out->v[i];
+
+		if (it->days < 0 || it->urgent || it->kind == PSW_DUE_SAFETY ||
+		    it->risk >= 2)
+			it->prio = PSW_PRIO_HIGH;
+		else if (it->days <= 1)
+			it->prio = PSW_PRIO_MEDIUM;
+		else
+			it->prio = PSW_PRIO_LOW;
 	}
 	if (out->n > 1)
 		qsort(out->v, out->n, sizeof *out->v, item_cmp);
@@ -268,6 +465,7 @@ psw_due_plain(enum psw_due_kind k)
 	static const char *const plain[PSW_DUE_NKINDS] = {
 		"action due", "goal target", "plan review",
 		"referral follow-up", "consent expiry", "contact due",
+		"assessment due", "safety plan review",
 	};
 
 	return (unsigned)k < PSW_DUE_NKINDS ? plain[k] : "";

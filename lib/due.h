@@ -8,7 +8,12 @@
  * one is an item itself, due since its last event), consent (expiring
  * within the window, or expired while an open referral depends on it),
  * contact (an active client not contacted for longer than the
- * no-contact-days setting).  Closed clients have nothing due.
+ * no-contact-days setting), assessment (an instrument of the schedule
+ * in the settings, due that long after the last one that is not voided,
+ * or from the day the case opened for an active client with none),
+ * safety (a risk flag newer than the last safety-plan review, or a flag
+ * and no safety plan).  Closed clients have nothing due.  Clients whose
+ * latest assessment of some instrument carries a risk flag come first.
  */
 #ifndef PSW_DUE_H
 #define PSW_DUE_H
@@ -17,6 +22,7 @@
 
 #include "date.h"
 #include "error.h"
+#include "store.h"
 
 struct sqlite3;
 
@@ -27,6 +33,8 @@ enum psw_due_kind {
 	PSW_DUE_REFERRAL,
 	PSW_DUE_CONSENT,
 	PSW_DUE_CONTACT,
+	PSW_DUE_ASSESSMENT,
+	PSW_DUE_SAFETY,
 	PSW_DUE_NKINDS
 };
 
@@ -49,6 +57,8 @@ struct psw_due_query {
 	const char *client;	/* NULL: every client */
 	unsigned kinds;		/* bit set; 0 means all */
 	int no_contact_days;
+	const struct psw_assess_every *assess;	/* the schedule (settings) */
+	size_t nassess;
 };
 
 enum psw_due_priority { PSW_PRIO_LOW, PSW_PRIO_MEDIUM, PSW_PRIO_HIGH };
@@ -64,6 +74,8 @@ struct psw_due_item {
 	psw_date due;
 	int days;		/* due - today: negative when overdue */
 	int urgent;		/* an urgent referral */
+	int risk;		/* the client's risk flag: 0 none, 1 low,
+				 * 2 moderate, 3 high (psw_level) */
 	enum psw_due_priority prio;
 };
 
@@ -73,9 +85,11 @@ struct psw_due_list {
 };
 
 /*
- * Every item of q, ordered: overdue before due, then by date, client,
- * kind and item.  Priority: high when overdue or urgent, medium when due
- * today or tomorrow, low otherwise.  Release with psw_due_release().
+ * Every item of q, ordered: risk-flagged clients first (highest level
+ * first), then overdue before due, then by date, client, kind and item.
+ * Priority: high when overdue, urgent, a safety item or the client has
+ * a moderate or high risk flag; medium when due today or tomorrow; low
+ * otherwise.  Release with psw_due_release().
  * Errors: -PSW_EIO (SQLite, OOM) with e filled.
  */
 int psw_due_collect(struct sqlite3 *db, const struct psw_due_query *q,

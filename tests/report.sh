@@ -17,7 +17,7 @@ folder() {
 
 # --- due: every kind around each boundary (today 2026-11-28, 7 days) ---
 run psw-report due --format tsv --client due-a
-is "$out" "due-a	consent	k2	consent expired, an open referral depends on it: refer-debt	2026-11-01	-27	high	sam
+is "$(echo "$out" | cut -f1-8)" "due-a	consent	k2	consent expired, an open referral depends on it: refer-debt	2026-11-01	-27	high	sam
 due-a	referral	r2	no follow-up date on referral to debt-advice	2026-11-10	-18	high	sam
 due-a	action	g1.4	Send the deposit	2026-11-20	-8	high	sam
 due-a	action	g1.1	Call the landlord	2026-11-28	0	medium	sam
@@ -47,7 +47,7 @@ con-b 2026-12-05 7" "contact: 14 days after the last one; overdue, today, end of
 run psw-report due --format tsv --kind action,referral --client due-a
 ok '[ $rc -eq 0 ] && [ "$(echo "$out" | cut -f2 | sort -u | tr "\n" " ")" = "action referral " ]' "--kind takes a list"
 run psw-report due --format tsv --worker kim
-is "$out" "con-b	contact		no contact since 2026-11-21	2026-12-05	7	low	kim" "--worker"
+is "$(echo "$out" | cut -f1-8)" "con-b	contact		no contact since 2026-11-21	2026-12-05	7	low	kim" "--worker"
 run psw-report due --client due-c
 ok '[ $rc -eq 0 ] && [ -z "$out" ] && [ -z "$err" ]' "a closed client has nothing due: no output, exit 0"
 run psw-report due -e --client due-c
@@ -83,8 +83,8 @@ is "$(folder)" "$d0" "refusals leave the case folder as it was"
 # --- due: csv, json and ics read back by strict readers --------------------
 psw-report due --format csv >"$tap_tmp/due.csv"
 ok '"$FC" csv "$tap_tmp/due.csv" >"$tap_tmp/due.csv.txt"' "csv is RFC 4180"
-ok 'head -1 "$tap_tmp/due.csv.txt" | grep -qx "client|kind|item|what|due|days|priority|worker"' "csv header"
-ok 'grep -qx "due-a|action|g1.2|Fill in the long tenancy form, sign it; send copies to the scheme, the landlord and the council — ünïcødé ✓|2026-12-05|7|low|sam" "$tap_tmp/due.csv.txt"' "csv field with commas and unicode reads back whole"
+ok 'head -1 "$tap_tmp/due.csv.txt" | grep -qx "client|kind|item|what|due|days|priority|worker|risk"' "csv header"
+ok 'grep -qx "due-a|action|g1.2|Fill in the long tenancy form, sign it; send copies to the scheme, the landlord and the council — ünïcødé ✓|2026-12-05|7|low|sam|" "$tap_tmp/due.csv.txt"' "csv field with commas and unicode reads back whole"
 is "$(wc -l <"$tap_tmp/due.csv.txt")" "12" "csv: header and 11 rows"
 psw-report due --format json >"$tap_tmp/due.json"
 ok '"$FC" json "$tap_tmp/due.json"' "json is valid"
@@ -124,7 +124,7 @@ goals:
       - {id: g1.1, title: A new action, due: 2026-12-01}
 YAML
 run psw-report due --new --format tsv
-is "$out" "con-b	action	g1.1	A new action	2026-12-01	3	low	kim" "--new shows only the item added since"
+is "$(echo "$out" | cut -f1-8)" "con-b	action	g1.1	A new action	2026-12-01	3	low	kim" "--new shows only the item added since"
 run psw-report due --new --within 8d --format tsv
 is "$(echo "$out" | cut -f5 | sort -u)" "2026-12-06" "a wider window shows only the items not yet shown"
 sleep 30 & live=$!
@@ -136,6 +136,32 @@ ok '[ $rc -eq 4 ] && echo "$err" | grep -q "report-due.seen.lock" && [ -z "$out"
 is "$(digest "$PSW_HOME/report-due.seen")" "$s0" "state untouched"
 kill $live 2>/dev/null; wait $live 2>/dev/null
 rm -f "$PSW_HOME/report-due.seen.lock" "$PSW_HOME/psw.yaml"
+
+# --- due: assessments by the schedule, safety after a risk flag -----------
+A="$tap_tmp/assess"
+mkdir -m 700 "$A" "$A/clients"
+cp "$fx"/assess/*.yaml "$A/clients/"
+mv "$A/clients/psw.yaml" "$A/psw.yaml"
+run psw-report --home "$A" due --format tsv --kind assessment,safety
+is "$(echo "$out" | cut -f1,2,3,5,6,7,9 | tr '\t' ' ')" "sf-s assessment gad-7 2026-01-05 -327 high high
+sf-t assessment gad-7 2026-01-05 -327 high high
+sf-u assessment gad-7 2026-01-05 -327 high high
+sf-s safety a1 2026-11-26 -2 high high
+sf-t safety a1 2026-11-27 -1 high high
+as-b assessment gad-7 2026-01-05 -327 high 
+sf-v assessment gad-7 2026-01-05 -327 high 
+sf-v assessment phq-9 2026-01-05 -327 high 
+as-b assessment phq-9 2026-10-29 -30 high 
+as-a assessment phq-9 2026-11-28 0 medium 
+as-c assessment phq-9 2026-11-29 1 medium 
+as-a assessment gad-7 2026-12-05 7 low " \
+    "assessment: due today, at the window's end, overdue, a first one; risk-flagged clients first"
+ok '! echo "$out" | grep -q "^as-c	assessment	gad-7\|^as-d\|^as-e"' "assessment one day past the window, closed and referred clients: none"
+ok 'echo "$out" | grep -q "^as-b	assessment	phq-9	phq-9 due (last on 2026-10-01)"' "a voided assessment does not count as the last one"
+ok '! echo "$out" | grep -q "^sf-u	safety\|^sf-v	safety"' "safety: none when reviewed since the flag, none for a voided flag"
+ok 'echo "$out" | grep -q "^sf-t	safety	a1	risk flag (phq-9 2026-11-27) and no safety plan"' "safety: a flag and no safety plan"
+run psw-report --home "$A" due --format ics --kind safety
+ok '[ $rc -eq 0 ] && printf "%s\n" "$out" >"$tap_tmp/s.ics" && "$FC" ics "$tap_tmp/s.ics" | grep -q "^DESCRIPTION:safety a1.*risk flag high"' "ics carries the risk flag"
 
 # --- caseload and missing --------------------------------------------------
 run psw-report caseload --format tsv
