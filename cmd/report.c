@@ -30,6 +30,8 @@ static const char usage_text[] =
 "                           the week's work (text, md, csv, json, html)\n"
 "  caseload                 one row per open client\n"
 "  missing                  what each client's record lacks\n"
+"  outcomes [--from D] [--to D] [--instrument I] [--detail]\n"
+"                           paired scores, reliable change, recovery\n"
 "\n"
 "report options: --worker W, --deidentify, --notes\n"
 "options: --home DIR, --as-of DATE, --format F, -q, -e, -h, --version\n"
@@ -175,14 +177,21 @@ report_rows_emit(struct report_rows *rs, struct psw_out *out,
 	struct psw_table *t;
 	size_t i;
 
-	if (sort && rs->n > 1)
-		qsort(rs->v, rs->n, sizeof *rs->v, rows_cmp);
+	if (sort)
+		report_rows_sort(rs);
 	if ((t = psw_table_new(out, cols, rs->ncols)) == NULL)
 		return -1;
 	for (i = 0; i < rs->n; i++)
 		if (psw_table_row(t, (const char *const *)rs->v[i]) < 0)
 			break;
 	return psw_table_end(t);
+}
+
+void
+report_rows_sort(struct report_rows *rs)
+{
+	if (rs->n > 1)
+		qsort(rs->v, rs->n, sizeof *rs->v, rows_cmp);
 }
 
 void
@@ -574,6 +583,7 @@ static const struct command commands[] = {
 	{ "caseload", cmd_caseload },
 	{ "due", cmd_due },
 	{ "missing", cmd_missing },
+	{ "outcomes", cmd_outcomes },
 	{ "weekly", cmd_weekly },
 };
 

@@ -4,6 +4,7 @@
  *   report.c           main, due, what the reports share
  *   report_weekly.c    weekly
  *   report_caseload.c  caseload, missing
+ *   report_outcomes.c  outcomes
  *
  * Each command function takes the subcommand's own argv (argv[0] is its
  * name) and returns the exit status.
@@ -18,6 +19,7 @@
 int cmd_weekly(struct psw_cli *, int, char **);
 int cmd_caseload(struct psw_cli *, int, char **);
 int cmd_missing(struct psw_cli *, int, char **);
+int cmd_outcomes(struct psw_cli *, int, char **);
 
 /*
  * The options every report shares: --worker, --deidentify and --notes.
@@ -87,5 +89,7 @@ int report_rows_add(struct report_rows *rs, const char *const *cells);
 int report_rows_emit(struct report_rows *rs, struct psw_out *out,
     const struct psw_column *cols, int sort);
 void report_rows_release(struct report_rows *rs);
+/* Sort the rows by their first two columns. */
+void report_rows_sort(struct report_rows *rs);
 
 #endif

@@ -224,12 +224,35 @@ run psw-report --home "$W" weekly --format ics
 ok '[ $rc -eq 2 ]' "weekly has no ics"
 is "$(digest "$W/clients/wk-a.yaml")" "$d1" "weekly refusals change nothing"
 
+# --- outcomes: hand-computed from tests/report/outcomes -------------------
+O="$tap_tmp/outcomes"
+mkdir -m 700 "$O" "$O/clients"
+cp "$fx"/outcomes/*.yaml "$O/clients/"
+psw-report --home "$O" outcomes --from 2026-09-01 --format csv >"$tap_tmp/o.csv"
+ok '"$FC" csv "$tap_tmp/o.csv" >"$tap_tmp/o.txt"' "outcomes csv is RFC 4180"
+is "$(cat "$tap_tmp/o.txt")" "instrument|clients|mean_first|mean_last|mean_change|improved|improved_pct|no_change|no_change_pct|deteriorated|deteriorated_pct|cases_first|recovered|recovery_pct|reliable_recovered|reliable_recovery_pct
+gad-7|2|10.5|9.0|-1.5|1|50.0|0|0.0|1|50.0|2|1|50.0|1|50.0
+phq-9|4|13.5|11.5|-2.0|1|25.0|2|50.0|1|25.0|3|2|66.7|1|33.3
+phq-9+gad-7|2||||1|50.0|0|0.0|1|50.0|2|1|50.0|1|50.0" \
+    "outcomes: means, reliable change, recovery and reliable recovery; PHQ-9 with GAD-7 on either; one score and voided scores left out"
+run psw-report --home "$O" outcomes --detail --format tsv --instrument phq-9
+is "$(echo "$out" | cut -f1,3,4,6,8,11,12 | tr '\t' ' ')" "oc-a 2026-06-01 27.0 5.0 reliable improvement 1 1
+oc-b 2026-09-01 12.0 8.0 no reliable change 1 0
+oc-c 2026-09-01 7.0 14.0 reliable deterioration 0 0
+oc-e 2026-09-01 20.0 19.0 no reliable change 0 0" "outcomes --detail: first and last in the period (all time by default)"
+psw-report --home "$O" outcomes --format json >"$tap_tmp/o.json"
+ok '"$FC" json "$tap_tmp/o.json" && [ "$("$FC" json "$tap_tmp/o.json" .2.mean_first)" = null ] && [ "$("$FC" json "$tap_tmp/o.json" .1.clients)" = 4 ]' "outcomes json"
+run psw-report --home "$O" outcomes --instrument nope
+ok '[ $rc -eq 2 ] && echo "$err" | grep -q "unknown instrument"' "unknown instrument: exit 2"
+run psw-report --home "$O" outcomes -e --from 2027-01-01 --to 2027-02-01
+ok '[ $rc -eq 1 ] && [ -z "$out" ]' "no pairs: empty, exit 1 with -e"
+
 # --- de-identification ----------------------------------------------------
 # Distinctive names, phones, addresses, dates of birth and note text are
 # planted in due-a; none may appear in any de-identified format.
 planted='Zebedee|Quillfeather|07700 955501|955501|Marigold|Wexbury|1990-06-15|PLUMTREE|Vantablack|020 7946 0999|landlord|tenancy|due-a|con-a|con-b|WEEKLYNOTE|wk-a|wk-b|Week A'
 leaks=0
-for cmd in "due --within 30d" caseload missing "weekly --week 2026-W48"; do
+for cmd in "due --within 30d" caseload missing "weekly --week 2026-W48" "outcomes --detail"; do
 	case $cmd in
 	due*) fmts="text tsv csv json ics" ;;
 	weekly*) fmts="text md csv json html" ;;
@@ -247,6 +270,10 @@ done
 for f in text md csv json html; do
 	psw-report --home "$W" weekly --week 2026-W46 --deidentify --format $f >"$tap_tmp/deid.out" 2>&1
 	grep -E -q "$planted" "$tap_tmp/deid.out" && leaks=$((leaks + 1))
+done
+for f in text tsv csv json; do
+	psw-report --home "$O" outcomes --detail --deidentify --format $f >"$tap_tmp/deid.out" 2>&1
+	grep -E -q "oc-a|oc-b|Outcome" "$tap_tmp/deid.out" && leaks=$((leaks + 1))
 done
 is "$leaks" "0" "no planted name, phone, address, birth date, note or id in any de-identified format"
 run psw-report due --deidentify --format tsv --client due-a
