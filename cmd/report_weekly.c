@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "client.h"
 #include "doc.h"
+#include "instrument.h"
 #include "report.h"
 
 #define MAX_DAYS 366		/* the longest period a report covers */
@@ -36,6 +37,9 @@ struct weekly {
 	struct report_rows notseen;	/* client */
 	struct psw_due_list next;	/* due next week */
 	struct report_rows notes;	/* client, date, kind, minutes, note */
+	struct report_rows scores;	/* client, instrument, date, total,
+					 * band, change, reliable, risk */
+	struct psw_instruments *set;
 };
 
 enum { OPT_WEEK = ROPT_LOCAL, OPT_FROM, OPT_TO };
@@ -162,6 +166,81 @@ one_number(struct weekly *w, const char *sql, double *v)
 	return rc;
 }
 
+/*
+ * The assessments of the period with their change from the client's
+ * previous score on the instrument (voided ones aside), reliable or not.
+ */
+static int
+gather_scores(struct weekly *w)
+{
+	sqlite3_stmt *s;
+	int rc, n = 0, imp = 0, none = 0, det = 0, flags = 0;
+
+	rc = sqlite3_prepare_v2(psw_index_db(&w->r.cli->index),
+	    "SELECT a.client, a.instrument, a.date, a.total, a.band, a.risk,"
+	    " (SELECT b.total FROM assessments b WHERE b.client = a.client"
+	    " AND b.instrument = a.instrument AND b.voided IS NULL"
+	    " AND b.total IS NOT NULL AND (b.date < a.date"
+	    " OR (b.date = a.date AND b.id < a.id))"
+	    " ORDER BY b.date DESC, b.id DESC LIMIT 1)"
+	    " FROM assessments a JOIN clients c ON c.id = a.client"
+	    " WHERE a.voided IS NULL AND a.date BETWEEN ?1 AND ?2" WORKER
+	    " ORDER BY a.date, a.client, a.instrument, a.id", -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	bind_period(w, s);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *instr = (const char *)sqlite3_column_text(s, 1);
+		const struct psw_instrument *in =
+		    psw_instruments_find(w->set, instr);
+		char pbuf[PSW_PSEUDONYM_LEN], tot[32], diff[32];
+		const char *cells[8];
+		struct psw_change ch;
+		int has_total = sqlite3_column_type(s, 3) != SQLITE_NULL;
+		int has_prev = sqlite3_column_type(s, 6) != SQLITE_NULL;
+
+		n++;
+		flags += sqlite3_column_type(s, 5) != SQLITE_NULL;
+		ch.kind = PSW_CHANGE_UNKNOWN;
+		if (has_total && has_prev && in != NULL) {
+			psw_instrument_change(in, sqlite3_column_double(s, 6),
+			    sqlite3_column_double(s, 3), &ch);
+			snprintf(diff, sizeof diff, "%g", ch.diff);
+			imp += ch.kind == PSW_CHANGE_IMPROVED;
+			none += ch.kind == PSW_CHANGE_NONE;
+			det += ch.kind == PSW_CHANGE_DETERIORATED;
+		}
+		snprintf(tot, sizeof tot, "%g", sqlite3_column_double(s, 3));
+		cells[0] = report_client(&w->r,
+		    (const char *)sqlite3_column_text(s, 0), pbuf);
+		cells[1] = instr;
+		cells[2] = (const char *)sqlite3_column_text(s, 2);
+		cells[3] = has_total ? tot : NULL;
+		cells[4] = (const char *)sqlite3_column_text(s, 4);
+		cells[5] = has_total && has_prev && in != NULL ? diff : NULL;
+		cells[6] = ch.kind == PSW_CHANGE_UNKNOWN ? NULL :
+		    psw_change_name(ch.kind);
+		cells[7] = (const char *)sqlite3_column_text(s, 5);
+		if (report_rows_add(&w->scores, cells) < 0) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return rc;
+	add_metric(w, "assessments", "done", "assessments done", n);
+	add_metric(w, "assessments", "reliable_improvement",
+	    "reliable improvement", imp);
+	add_metric(w, "assessments", "no_reliable_change",
+	    "no reliable change", none);
+	add_metric(w, "assessments", "reliable_deterioration",
+	    "reliable deterioration", det);
+	add_metric(w, "assessments", "risk_flags", "risk flags raised",
+	    flags);
+	return SQLITE_OK;
+}
+
 /* Gather every number of the period; an SQLite code. */
 static int
 gather(struct weekly *w)
@@ -263,6 +342,9 @@ gather(struct weekly *w)
 		add_metric(w, counts[i].section, counts[i].key,
 		    counts[i].label, v);
 	}
+
+	if ((rc = gather_scores(w)) != SQLITE_OK)
+		return rc;
 
 	/* Referrals: events of the period, and follow-ups overdue. */
 	for (i = 0; i < sizeof ref_events / sizeof ref_events[0]; i++) {
@@ -369,6 +451,7 @@ static const char *const section_titles[][2] = {
 	{ "contacts", "Contacts" },
 	{ "contacts_by_kind", "Contacts by kind" },
 	{ "clients", "Clients" },
+	{ "assessments", "Assessments" },
 	{ "goals", "Goals" },
 	{ "actions", "Actions" },
 	{ "reviews", "Plan reviews" },
@@ -439,6 +522,22 @@ write_text(struct weekly *w, FILE *fp)
 		}
 		fputc('\n', fp);
 	}
+	if (w->scores.n > 0)
+		fputs("\nScores\n", fp);
+	for (i = 0; i < w->scores.n; i++) {
+		char **row = w->scores.v[i];
+
+		fprintf(fp, "  %s  ", row[2]);
+		psw_put_text(fp, row[0]);
+		fprintf(fp, "  %s %s %s", row[1], row[3] ? row[3] : "-",
+		    row[4] ? row[4] : "");
+		if (row[5] != NULL)
+			fprintf(fp, "  (%s%s: %s)", row[5][0] == '-' ? "" :
+			    "+", row[5], row[6] ? row[6] : "");
+		if (row[7] != NULL)
+			fprintf(fp, "  risk flag %s", row[7]);
+		fputc('\n', fp);
+	}
 	fprintf(fp, "\nDue next week (%zu)\n", w->next.n);
 	for (i = 0; i < w->next.n; i++) {
 		const struct psw_due_item *it = &w->next.v[i];
@@ -498,6 +597,24 @@ write_md(struct weekly *w, FILE *fp)
 			psw_put_md(fp, w->notseen.v[i][0]);
 			fputc('\n', fp);
 		}
+	}
+	if (w->scores.n > 0)
+		fputs("\n## Scores\n\n| Date | Client | Instrument | Score | "
+		    "Band | Change | Reliable change | Risk |\n"
+		    "|---|---|---|---:|---|---:|---|---|\n", fp);
+	for (i = 0; i < w->scores.n; i++) {
+		char **row = w->scores.v[i];
+		int k;
+
+		fprintf(fp, "| %s | ", row[2]);
+		psw_put_md(fp, row[0]);
+		for (k = 1; k < 8; k++) {
+			if (k == 2)
+				continue;
+			fputs(" | ", fp);
+			psw_put_md(fp, row[k] ? row[k] : "");
+		}
+		fputs(" |\n", fp);
 	}
 	fputs("\n## Due next week\n\n", fp);
 	if (w->next.n == 0)
@@ -612,6 +729,26 @@ write_json(struct weekly *w, FILE *fp)
 	for (i = 0; i < w->notseen.n; i++)
 		psw_json_str(&j, w->notseen.v[i][0]);
 	psw_json_arr_end(&j);
+	psw_json_key(&j, "scores");
+	psw_json_arr(&j);
+	for (i = 0; i < w->scores.n; i++) {
+		static const char *const keys[8] = { "client", "instrument",
+		    "date", "total", "band", "change", "reliable_change",
+		    "risk" };
+		char **row = w->scores.v[i];
+		int k;
+
+		psw_json_obj(&j);
+		for (k = 0; k < 8; k++) {
+			psw_json_key(&j, keys[k]);
+			if ((k == 3 || k == 5) && row[k] != NULL)
+				psw_json_num(&j, strtod(row[k], NULL));
+			else
+				psw_json_str(&j, row[k]);
+		}
+		psw_json_obj_end(&j);
+	}
+	psw_json_arr_end(&j);
 	psw_json_key(&j, "due_next_week");
 	psw_json_arr(&j);
 	for (i = 0; i < w->next.n; i++) {
@@ -695,6 +832,143 @@ write_svg_days(struct weekly *w, FILE *fp)
 	fputs("</svg>\n", fp);
 }
 
+/*
+ * The period's scores as a table, and for each client seen in the period
+ * a small line chart of every score per instrument up to the period's
+ * end, scaled to the instrument's range.
+ */
+static void
+write_html_scores(struct weekly *w, FILE *fp)
+{
+	static const char *const colours[] = { "#4a7ab5", "#c0504d",
+	    "#9bbb59", "#8064a2", "#f79646" };
+	char f[PSW_DATE_LEN], t[PSW_DATE_LEN], pbuf[PSW_PSEUDONYM_LEN];
+	sqlite3_stmt *s;
+	size_t i;
+	int rc, k;
+
+	if (w->scores.n > 0) {
+		fputs("<section>\n<h2>Scores</h2>\n<table>\n<tr><th>Date</th>"
+		    "<th>Client</th><th>Instrument</th><th>Score</th>"
+		    "<th>Band</th><th>Change</th><th>Reliable change</th>"
+		    "<th>Risk</th></tr>\n", fp);
+		for (i = 0; i < w->scores.n; i++) {
+			char **row = w->scores.v[i];
+
+			fputs("<tr>", fp);
+			for (k = 0; k < 8; k++) {
+				static const int order[8] = { 2, 0, 1, 3, 4,
+				    5, 6, 7 };
+
+				fputs("<td>", fp);
+				psw_put_html(fp, row[order[k]] ?
+				    row[order[k]] : "");
+				fputs("</td>", fp);
+			}
+			fputs("</tr>\n", fp);
+		}
+		fputs("</table>\n</section>\n", fp);
+	}
+	rc = sqlite3_prepare_v2(psw_index_db(&w->r.cli->index),
+	    "SELECT a.client, a.instrument, a.date, a.total FROM assessments a"
+	    " JOIN clients c ON c.id = a.client WHERE a.voided IS NULL"
+	    " AND a.total IS NOT NULL AND a.date <= ?2" WORKER
+	    " AND EXISTS (SELECT 1 FROM contacts t WHERE t.client = a.client"
+	    " AND t.date BETWEEN ?1 AND ?2)"
+	    " ORDER BY a.client, a.instrument, a.date, a.id", -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return;
+	bind_period(w, s);
+	{
+		char client[PSW_ID_MAX + 1] = "", instr[128] = "";
+		double xs[64], ys[64];
+		int n = 0, ninstr = 0, open = 0;
+		psw_date d0 = 0, d1 = 0;
+
+		/* One chart a client: a polyline per instrument. */
+		for (;;) {
+			const char *c = NULL, *in = NULL;
+			psw_date d = 0;
+
+			rc = sqlite3_step(s);
+			if (rc == SQLITE_ROW) {
+				c = (const char *)sqlite3_column_text(s, 0);
+				in = (const char *)sqlite3_column_text(s, 1);
+				if (psw_date_parse_iso((const char *)
+				    sqlite3_column_text(s, 2), &d) < 0)
+					continue;
+			}
+			if (n > 0 && (rc != SQLITE_ROW || strcmp(c, client) ||
+			    strcmp(in, instr))) {
+				const struct psw_instrument *ins =
+				    psw_instruments_find(w->set, instr);
+				double lo = ins ? ins->min_total : 0;
+				double hi = ins && ins->max_total > lo ?
+				    ins->max_total : lo + 1;
+
+				fprintf(fp, "<polyline fill=\"none\" "
+				    "stroke=\"%s\" stroke-width=\"2\" "
+				    "points=\"", colours[ninstr % 5]);
+				for (k = 0; k < n; k++)
+					fprintf(fp, "%s%.1f,%.1f", k ? " " : "",
+					    40 + 520.0 * (xs[k] - d0) /
+					    (d1 > d0 ? d1 - d0 : 1),
+					    110 - 90.0 * (ys[k] - lo) /
+					    (hi - lo));
+				fprintf(fp, "\"/>\n<text x=\"565\" "
+				    "y=\"%d\" font-size=\"11\" fill=\"%s\">",
+				    20 + 14 * ninstr, colours[ninstr % 5]);
+				psw_put_html(fp, instr);
+				fputs("</text>\n", fp);
+				ninstr++;
+				n = 0;
+			}
+			if (open && (rc != SQLITE_ROW ||
+			    strcmp(c, client) != 0)) {
+				fputs("</svg>\n", fp);
+				open = 0;
+			}
+			if (rc != SQLITE_ROW)
+				break;
+			if (!open) {
+				if (*client == '\0')
+					fputs("<section>\n<h2>Scores over "
+					    "time, clients seen</h2>\n", fp);
+				snprintf(client, sizeof client, "%s", c);
+				/* The chart spans the client's first score
+				 * to the end of the period. */
+				d0 = d;
+				d1 = w->to;
+				fputs("<h3>", fp);
+				psw_put_html(fp, report_client(&w->r, c, pbuf));
+				fprintf(fp, "</h3>\n<svg xmlns=\"http://www.w3."
+				    "org/2000/svg\" viewBox=\"0 0 640 130\" "
+				    "width=\"100%%\" role=\"img\">\n"
+				    "<line x1=\"40\" y1=\"110\" x2=\"560\" "
+				    "y2=\"110\" stroke=\"#999\"/>\n"
+				    "<text x=\"40\" y=\"125\" "
+				    "font-size=\"10\">%s</text>\n"
+				    "<text x=\"560\" y=\"125\" "
+				    "font-size=\"10\" text-anchor=\"end\">"
+				    "%s</text>\n", psw_date_format(d0, f),
+				    psw_date_format(d1, t));
+				open = 1;
+				ninstr = 0;
+			}
+			if (n == 0)
+				snprintf(instr, sizeof instr, "%s", in);
+			if (n < 64) {
+				xs[n] = d;
+				ys[n] = sqlite3_column_double(s, 3);
+				n++;
+			}
+		}
+		if (*client != '\0')
+			fputs("</section>\n", fp);
+	}
+	sqlite3_finalize(s);
+}
+
 static void
 write_html(struct weekly *w, FILE *fp)
 {
@@ -763,6 +1037,7 @@ write_html(struct weekly *w, FILE *fp)
 		}
 		fputs("</p>\n</section>\n", fp);
 	}
+	write_html_scores(w, fp);
 	fputs("<section>\n<h2>Due next week</h2>\n", fp);
 	if (w->next.n == 0)
 		fputs("<p>Nothing.</p>\n", fp);
@@ -864,6 +1139,7 @@ cmd_weekly(struct psw_cli *cli, int argc, char **argv)
 	w->r.cli = cli;
 	w->notseen.ncols = 1;
 	w->notes.ncols = 5;
+	w->scores.ncols = 8;
 	rc = psw_cli_parse(cli, argc, argv, local, sizeof local /
 	    sizeof local[0], weekly_opt, w,
 	    "usage: psw-report weekly [--week W | --from D --to D] "
@@ -887,6 +1163,10 @@ cmd_weekly(struct psw_cli *cli, int argc, char **argv)
 	if (rc >= 0)
 		goto out;
 	if (psw_cli_open(cli, 0, &e) < 0 || report_start(&w->r, &e) < 0) {
+		rc = psw_cli_fail(cli, &e);
+		goto out;
+	}
+	if (psw_instruments_load(cli->store.home, &w->set, &e) < 0) {
 		rc = psw_cli_fail(cli, &e);
 		goto out;
 	}
@@ -943,6 +1223,8 @@ cmd_weekly(struct psw_cli *cli, int argc, char **argv)
 out:
 	report_rows_release(&w->notseen);
 	report_rows_release(&w->notes);
+	report_rows_release(&w->scores);
+	psw_instruments_free(w->set);
 	psw_due_release(&w->next);
 	free(w);
 	return rc;

@@ -163,6 +163,19 @@ ok 'echo "$out" | grep -q "^sf-t	safety	a1	risk flag (phq-9 2026-11-27) and no s
 run psw-report --home "$A" due --format ics --kind safety
 ok '[ $rc -eq 0 ] && printf "%s\n" "$out" >"$tap_tmp/s.ics" && "$FC" ics "$tap_tmp/s.ics" | grep -q "^DESCRIPTION:safety a1.*risk flag high"' "ics carries the risk flag"
 
+# --- caseload: scores and trends ------------------------------------------
+O="$tap_tmp/outcomes"
+mkdir -m 700 "$O" "$O/clients"
+cp "$fx"/outcomes/*.yaml "$O/clients/"
+run psw-report --home "$O" caseload --format tsv
+is "$(echo "$out" | cut -f1,13- | head -3)" "oc-a		gad-7 4 minimal, phq-9 5 mild	gad-7 12 4, phq-9 27 15 5
+oc-b		gad-7 14 moderate, phq-9 8 mild	gad-7 9 14, phq-9 12 8
+oc-c	high	gad-7 9 mild, phq-9 14 moderate	gad-7 9, phq-9 7 14" "caseload: risk flag, latest score and band per instrument, the trend"
+if command -v script >/dev/null 2>&1; then
+	script -qec "psw-report --home '$O' caseload" /dev/null >"$tap_tmp/tty.out" 2>&1
+	ok 'grep -q "phq-9 █▅▂" "$tap_tmp/tty.out"' "a sparkline on a terminal"
+fi
+
 # --- caseload and missing --------------------------------------------------
 run psw-report caseload --format tsv
 is "$(echo "$out" | cut -f1,3,4,7,8,9,10,11)" "con-a		active	15	contact	2026-11-27	0	0
@@ -187,7 +200,7 @@ mkdir -m 700 "$W" "$W/clients"
 cp "$fx"/weekly/*.yaml "$W/clients/"
 run psw-report --home "$W" weekly --week 2026-W46 --format csv
 ok '[ $rc -eq 0 ] && printf "%s\n" "$out" >"$tap_tmp/w.csv" && "$FC" csv "$tap_tmp/w.csv" >"$tap_tmp/w.txt"' "weekly csv is RFC 4180"
-is "$(grep -v contacts_by_day "$tap_tmp/w.txt" | tr '\n' ' ')" "section|metric|value contacts|count|5 contacts|minutes|150 contacts|hours|2.5 contacts|clients_seen|3 contacts|clients_not_seen|1 contacts_by_kind|face-to-face|1 contacts_by_kind|phone|3 contacts_by_kind|video|1 clients|new|1 clients|closed|1 goals|achieved|1 goals|progressed|1 actions|done|2 actions|overdue|2 reviews|done|1 reviews|overdue|1 referrals|sent|1 referrals|accepted|1 referrals|completed|1 referrals|rejected|1 referrals|failed|0 referrals|follow_up_overdue|1 due_next_week|items|2 " \
+is "$(grep -v contacts_by_day "$tap_tmp/w.txt" | tr '\n' ' ')" "section|metric|value contacts|count|5 contacts|minutes|150 contacts|hours|2.5 contacts|clients_seen|3 contacts|clients_not_seen|1 contacts_by_kind|face-to-face|1 contacts_by_kind|phone|3 contacts_by_kind|video|1 clients|new|1 clients|closed|1 goals|achieved|1 goals|progressed|1 actions|done|2 actions|overdue|2 reviews|done|1 reviews|overdue|1 assessments|done|2 assessments|reliable_improvement|1 assessments|no_reliable_change|0 assessments|reliable_deterioration|0 assessments|risk_flags|1 referrals|sent|1 referrals|accepted|1 referrals|completed|1 referrals|rejected|1 referrals|failed|0 referrals|follow_up_overdue|1 due_next_week|items|2 " \
     "weekly numbers match the hand-computed ones"
 is "$(grep contacts_by_day "$tap_tmp/w.txt" | cut -d'|' -f3 | tr '\n' ' ')" "1 1 1 1 0 0 1 " "contacts per day, Monday to Sunday"
 psw-report --home "$W" weekly --from 2026-11-09 --to 2026-11-15 --format csv >"$tap_tmp/w2.csv"
@@ -196,10 +209,13 @@ psw-report --home "$W" weekly --week 2026-W46 --format json >"$tap_tmp/w.json"
 ok '"$FC" json "$tap_tmp/w.json"' "weekly json is valid"
 is "$("$FC" json "$tap_tmp/w.json" .contacts.hours) $("$FC" json "$tap_tmp/w.json" .referrals.follow_up_overdue) $("$FC" json "$tap_tmp/w.json" .contacts_by_day.6.count) $("$FC" json "$tap_tmp/w.json" .clients_not_seen.0) $("$FC" json "$tap_tmp/w.json" .due_next_week.1.item)" \
     "2.5 1 1 wk-b g1.1" "weekly json holds every number and list"
+is "$("$FC" json "$tap_tmp/w.json" .scores.0.change) $("$FC" json "$tap_tmp/w.json" .scores.0.reliable_change) $("$FC" json "$tap_tmp/w.json" .scores.0.risk) $("$FC" json "$tap_tmp/w.json" .scores.1.change)" \
+    "-7 reliable improvement high null" "weekly scores: change from the previous score not voided, reliable change, risk flag"
 run psw-report --home "$W" weekly --week 2026-W46 --worker kim --format json
 is "$(printf '%s' "$out" | "$FC" json - .contacts.count) $(printf '%s' "$out" | "$FC" json - .contacts.minutes) $(printf '%s' "$out" | "$FC" json - .due_next_week.0.item)" "1 10 g1.1" "weekly --worker"
 run psw-report --home "$W" weekly --week 2026-W46 --format html
 ok '[ $rc -eq 0 ] && echo "$out" | head -1 | grep -qx "<!DOCTYPE html>" && echo "$out" | tail -1 | grep -qx "</html>"' "html: one document"
+ok 'echo "$out" | grep -q "<h2>Scores over time, clients seen</h2>" && [ "$(echo "$out" | grep -c "<polyline")" -eq 2 ]' "html: a score chart per client seen, a line per instrument"
 ok 'echo "$out" | grep -q "@page { size: A4" && echo "$out" | grep -q "<svg " && ! echo "$out" | grep -q "<link\|<script\|src=\|href="' "html: inline CSS for A4 and inline SVG, nothing fetched"
 run psw-report --home "$W" weekly --week 2026-W46 --format md
 ok '[ $rc -eq 0 ] && echo "$out" | grep -q "^| contacts | 5 |$"' "md table"
@@ -225,9 +241,6 @@ ok '[ $rc -eq 2 ]' "weekly has no ics"
 is "$(digest "$W/clients/wk-a.yaml")" "$d1" "weekly refusals change nothing"
 
 # --- outcomes: hand-computed from tests/report/outcomes -------------------
-O="$tap_tmp/outcomes"
-mkdir -m 700 "$O" "$O/clients"
-cp "$fx"/outcomes/*.yaml "$O/clients/"
 psw-report --home "$O" outcomes --from 2026-09-01 --format csv >"$tap_tmp/o.csv"
 ok '"$FC" csv "$tap_tmp/o.csv" >"$tap_tmp/o.txt"' "outcomes csv is RFC 4180"
 is "$(cat "$tap_tmp/o.txt")" "instrument|clients|mean_first|mean_last|mean_change|improved|improved_pct|no_change|no_change_pct|deteriorated|deteriorated_pct|cases_first|recovered|recovery_pct|reliable_recovered|reliable_recovery_pct
