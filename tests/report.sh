@@ -260,6 +260,26 @@ ok '[ $rc -eq 2 ] && echo "$err" | grep -q "unknown instrument"' "unknown instru
 run psw-report --home "$O" outcomes -e --from 2027-01-01 --to 2027-02-01
 ok '[ $rc -eq 1 ] && [ -z "$out" ]' "no pairs: empty, exit 1 with -e"
 
+# --- the example scripts, with a stand-in for mail(1) ---------------------
+mkdir "$tap_tmp/bin"
+cat >"$tap_tmp/bin/mail" <<'SH'
+#!/bin/sh
+[ "$1" = --version ] && exit 1
+{ echo "mail $*"; cat; } >>"$MAILLOG"
+SH
+chmod +x "$tap_tmp/bin/mail"
+MAILLOG="$tap_tmp/mail.log"
+export MAILLOG
+run env PATH="$tap_tmp/bin:$PATH" PSW_HOME="$W" sh "$PSW_SRC/examples/due-mail.sh" sam@example.org --as-of 2026-11-16
+ok '[ $rc -eq 0 ] && grep -q "^mail -s psw: 6 item(s) due sam@example.org$" "$MAILLOG" && grep -q "wk-b *review" "$MAILLOG"' "due-mail.sh mails what is due with a subject"
+: >"$MAILLOG"
+run env PATH="$tap_tmp/bin:$PATH" PSW_HOME="$W" sh "$PSW_SRC/examples/due-mail.sh" sam@example.org --as-of 2026-11-16
+ok '[ $rc -eq 0 ] && [ ! -s "$MAILLOG" ]' "due-mail.sh mails nothing when nothing is new"
+run env PATH="$tap_tmp/bin:$PATH" PSW_HOME="$W" sh "$PSW_SRC/examples/due-mail.sh" sam@example.org --kind bogus
+ok '[ $rc -eq 2 ] && [ ! -s "$MAILLOG" ]' "due-mail.sh passes psw-report's failure on"
+run env PATH="$tap_tmp/bin:$PATH" PSW_HOME="$W" sh "$PSW_SRC/examples/weekly-report.sh" team@example.org
+ok '[ $rc -eq 0 ] && grep -q "^mail -s Weekly report [0-9]*-W[0-9]* team@example.org$" "$MAILLOG" && grep -q "^# Weekly report" "$MAILLOG" && ! grep -q "wk-a" "$MAILLOG"' "weekly-report.sh mails the de-identified week"
+
 # --- de-identification ----------------------------------------------------
 # Distinctive names, phones, addresses, dates of birth and note text are
 # planted in due-a; none may appear in any de-identified format.
