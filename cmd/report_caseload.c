@@ -1,0 +1,447 @@
+/*
+ * psw-report caseload and missing: one row per open client, and what
+ * each client's record lacks.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <unistd.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "buf.h"
+#include "instrument.h"
+#include "report.h"
+
+/* Scores for the caseload: every total not voided, by client. */
+struct score_row {
+	char *client, *instrument, *band;	/* owned */
+	double total;
+};
+
+struct scores {
+	struct score_row *v;
+	size_t n, cap;
+};
+
+static void
+scores_release(struct scores *sc)
+{
+	size_t i;
+
+	for (i = 0; i < sc->n; i++) {
+		free(sc->v[i].client);
+		free(sc->v[i].instrument);
+		free(sc->v[i].band);
+	}
+	free(sc->v);
+}
+
+/* Load every score, ordered by client, instrument and date; SQLite code. */
+static int
+scores_load(sqlite3 *db, struct scores *sc)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	rc = sqlite3_prepare_v2(db, "SELECT client, instrument, total, band"
+	    " FROM assessments WHERE voided IS NULL AND total IS NOT NULL"
+	    " ORDER BY client, instrument, date, id", -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct score_row *r;
+		const char *b = (const char *)sqlite3_column_text(s, 3);
+
+		if (sc->n == sc->cap) {
+			size_t cap = sc->cap ? sc->cap * 2 : 256;
+			struct score_row *nv;
+
+			if ((nv = realloc(sc->v, cap * sizeof *nv)) == NULL) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			sc->v = nv;
+			sc->cap = cap;
+		}
+		r = &sc->v[sc->n++];
+		r->client = strdup((const char *)sqlite3_column_text(s, 0));
+		r->instrument = strdup((const char *)sqlite3_column_text(s,
+		    1));
+		r->band = b != NULL ? strdup(b) : NULL;
+		r->total = sqlite3_column_double(s, 2);
+		if (r->client == NULL || r->instrument == NULL ||
+		    (b != NULL && r->band == NULL)) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/*
+ * The latest score and band per instrument of client id ("phq-9 8 mild,
+ * gad-7 4 minimal") into latest, and the last eight totals per
+ * instrument into trend: a sparkline of block characters scaled to the
+ * instrument's range when spark is set (a terminal), else the numbers
+ * ("phq-9 27 15 8").
+ */
+static void
+scores_of(const struct scores *sc, const struct psw_instruments *set,
+    const char *id, int spark, struct psw_buf *latest, struct psw_buf *trend)
+{
+	static const char *const blocks[8] = { "\u2581", "\u2582", "\u2583",
+	    "\u2584", "\u2585", "\u2586", "\u2587", "\u2588" };
+	size_t lo = 0, hi = sc->n, mid, i, j, end;
+
+	psw_buf_reset(latest);
+	psw_buf_reset(trend);
+	while (lo < hi) {		/* the first row of the client */
+		mid = (lo + hi) / 2;
+		if (strcmp(sc->v[mid].client, id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i < sc->n && strcmp(sc->v[i].client, id) == 0; i = end) {
+		const struct psw_instrument *in =
+		    psw_instruments_find(set, sc->v[i].instrument);
+		const struct score_row *last;
+
+		for (end = i; end < sc->n && strcmp(sc->v[end].client, id) ==
+		    0 && strcmp(sc->v[end].instrument, sc->v[i].instrument) ==
+		    0; end++)
+			;
+		last = &sc->v[end - 1];
+		if (latest->len > 0)
+			psw_buf_adds(latest, ", ");
+		psw_buf_addf(latest, "%s %g%s%s", last->instrument,
+		    last->total, last->band ? " " : "",
+		    last->band ? last->band : "");
+		if (trend->len > 0)
+			psw_buf_adds(trend, spark ? "  " : ", ");
+		psw_buf_addf(trend, "%s ", last->instrument);
+		for (j = end - i > 8 ? end - 8 : i; j < end; j++) {
+			double t = sc->v[j].total, a = 0, b = 1;
+			int k;
+
+			if (!spark) {
+				psw_buf_addf(trend, "%s%g", j > (end - i > 8 ?
+				    end - 8 : i) ? " " : "", t);
+				continue;
+			}
+			if (in != NULL && in->max_total > in->min_total) {
+				a = in->min_total;
+				b = in->max_total;
+			}
+			k = (int)((t - a) / (b - a) * 7 + 0.5);
+			psw_buf_adds(trend, blocks[k < 0 ? 0 : k > 7 ? 7 : k]);
+		}
+	}
+}
+
+/* Parse the options of a report that has only the shared ones. */
+static int
+plain_opt(void *arg, int c, const char *val)
+{
+	report_opt(arg, c, val);
+	return -1;
+}
+
+/* Common start of caseload and missing: options, format, open. */
+static int
+plain_start(struct report *r, int argc, char **argv, const char *usage,
+    enum psw_format *fmt)
+{
+	static const struct option local[] = { REPORT_LONGOPTS };
+	struct psw_cli *cli = r->cli;
+	struct psw_err e;
+	int rc;
+
+	rc = psw_cli_parse(cli, argc, argv, local, REPORT_NLONGOPTS,
+	    plain_opt, r, usage);
+	if (rc >= 0)
+		return rc;
+	if (optind < argc)
+		return psw_cli_usage_error(cli, "%s takes no arguments ('%s')",
+		    argv[0], argv[optind]);
+	if (psw_cli_format(cli, PSW_FMT_LISTING, fmt, &e) < 0)
+		return psw_cli_usage_error(cli, "%s", e.msg);
+	if (psw_cli_open(cli, 0, &e) < 0 || report_start(r, &e) < 0)
+		return psw_cli_fail(cli, &e);
+	return -1;
+}
+
+/* --- caseload -------------------------------------------------------- */
+
+static int
+client_cmp(const void *a, const void *b)
+{
+	const struct psw_due_item *x = *(const struct psw_due_item *const *)a;
+	const struct psw_due_item *y = *(const struct psw_due_item *const *)b;
+	int c = strcmp(x->client, y->client);
+
+	/* Equal clients keep the due order (overdue first, then date). */
+	return c != 0 ? c : (x < y ? -1 : x > y);
+}
+
+static int
+key_cmp(const void *k, const void *b)
+{
+	return strcmp(k, (*(const struct psw_due_item *const *)b)->client);
+}
+
+/* The most pressing item due for client id, or NULL. */
+static const struct psw_due_item *
+next_due(struct psw_due_item **byclient, size_t n, const char *id)
+{
+	struct psw_due_item **p;
+
+	p = bsearch(id, byclient, n, sizeof *byclient, key_cmp);
+	if (p == NULL)
+		return NULL;
+	while (p > byclient && strcmp(p[-1]->client, id) == 0)
+		p--;
+	return *p;
+}
+
+int
+cmd_caseload(struct psw_cli *cli, int argc, char **argv)
+{
+	static const struct psw_column cols[] = {
+		{ "client", PSW_COL_STR, 0 },
+		{ "name", PSW_COL_STR, 0 },
+		{ "age", PSW_COL_STR, 0 },
+		{ "status", PSW_COL_STR, 0 },
+		{ "worker", PSW_COL_STR, 0 },
+		{ "last_contact", PSW_COL_DATE, 0 },
+		{ "days_since_contact", PSW_COL_INT, PSW_COL_RIGHT },
+		{ "next_due", PSW_COL_STR, 0 },
+		{ "next_due_date", PSW_COL_DATE, 0 },
+		{ "open_referrals", PSW_COL_INT, PSW_COL_RIGHT },
+		{ "safety_plan", PSW_COL_BOOL, 0 },
+		{ "safety_reviewed", PSW_COL_DATE, 0 },
+		{ "risk", PSW_COL_STR, 0 },
+		{ "scores", PSW_COL_STR, 0 },
+		{ "trend", PSW_COL_STR, 0 },
+	};
+	enum { NCOLS = sizeof cols / sizeof cols[0] };
+	struct report r;
+	struct report_rows rows = { NULL, 0, 0, NCOLS };
+	struct psw_due_list l = { NULL, 0, 0 };
+	struct psw_due_item **byclient = NULL;
+	struct psw_instruments *set = NULL;
+	struct scores sc = { NULL, 0, 0 };
+	struct psw_buf latest = PSW_BUF_INIT, trend = PSW_BUF_INIT;
+	enum psw_format fmt;
+	int spark;
+	struct psw_out out;
+	struct psw_err e;
+	sqlite3_stmt *s = NULL;
+	size_t i;
+	int rc;
+
+	memset(&r, 0, sizeof r);
+	r.cli = cli;
+	rc = plain_start(&r, argc, argv, "usage: psw-report caseload "
+	    "[--worker W] [--deidentify] [--format F]\n", &fmt);
+	if (rc >= 0)
+		return rc;
+	/* Everything due in the next five years: the first per client is
+	 * its most pressing item. */
+	if (report_due(&r, cli->today, cli->today + 5 * 366, NULL, &l,
+	    &e) < 0)
+		return psw_cli_fail(cli, &e);
+	if ((byclient = calloc(l.n + 1, sizeof *byclient)) == NULL) {
+		rc = report_oom(&r);
+		goto out;
+	}
+	for (i = 0; i < l.n; i++)
+		byclient[i] = &l.v[i];
+	qsort(byclient, l.n, sizeof *byclient, client_cmp);
+	if (psw_instruments_load(cli->store.home, &set, &e) < 0) {
+		rc = psw_cli_fail(cli, &e);
+		goto out;
+	}
+	if ((rc = scores_load(psw_index_db(&cli->index), &sc)) != SQLITE_OK) {
+		rc = report_db_fail(&r, rc, "cannot read the scores");
+		goto out;
+	}
+	spark = fmt == PSW_FMT_TEXT && isatty(fileno(stdout));
+
+	rc = sqlite3_prepare_v2(psw_index_db(&cli->index),
+	    "SELECT c.id, c.name, c.dob, c.status, c.worker, c.last_contact,"
+	    " (SELECT count(*) FROM referrals f WHERE f.client = c.id AND"
+	    " coalesce(f.status, 'draft') NOT IN ('completed', 'cancelled',"
+	    " 'rejected', 'failed')), c.safety_plan, c.safety_reviewed,"
+	    " (SELECT max(CASE a.risk WHEN 'high' THEN 3 WHEN 'moderate'"
+	    " THEN 2 WHEN 'low' THEN 1 ELSE 0 END) FROM assessments a"
+	    " WHERE a.client = c.id AND a.risk IS NOT NULL"
+	    " AND a.voided IS NULL AND NOT EXISTS (SELECT 1 FROM assessments b"
+	    " WHERE b.client = a.client AND b.instrument = a.instrument"
+	    " AND b.voided IS NULL AND (b.date > a.date"
+	    " OR (b.date = a.date AND b.id > a.id))))"
+	    " FROM clients c WHERE c.status <> 'closed'"
+	    " AND (?1 IS NULL OR c.worker = ?1) ORDER BY c.id", -1, &s, NULL);
+	if (rc != SQLITE_OK) {
+		rc = report_db_fail(&r, rc, "cannot list the caseload");
+		goto out;
+	}
+	if (r.worker != NULL)
+		sqlite3_bind_text(s, 1, r.worker, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(s, 0);
+		const char *dob = (const char *)sqlite3_column_text(s, 2);
+		const char *last = (const char *)sqlite3_column_text(s, 5);
+		const struct psw_due_item *nd = next_due(byclient, l.n, id);
+		char pbuf[PSW_PSEUDONYM_LEN], age[16], since[16], nref[16];
+		char ndd[PSW_DATE_LEN];
+		const char *cells[NCOLS];
+		psw_date d;
+
+		age[0] = since[0] = '\0';
+		if (dob != NULL && psw_date_parse_iso(dob, &d) == 0) {
+			if (r.deidentify)
+				psw_age_band(d, cli->today, age, sizeof age);
+			else if (psw_age(d, cli->today) >= 0)
+				snprintf(age, sizeof age, "%d",
+				    psw_age(d, cli->today));
+		}
+		if (last != NULL && psw_date_parse_iso(last, &d) == 0)
+			snprintf(since, sizeof since, "%d", cli->today - d);
+		snprintf(nref, sizeof nref, "%d", sqlite3_column_int(s, 6));
+		cells[0] = report_client(&r, id, pbuf);
+		cells[1] = r.deidentify ? NULL :
+		    (const char *)sqlite3_column_text(s, 1);
+		cells[2] = age[0] ? age : NULL;
+		cells[3] = (const char *)sqlite3_column_text(s, 3);
+		cells[4] = (const char *)sqlite3_column_text(s, 4);
+		cells[5] = last;
+		cells[6] = since[0] ? since : NULL;
+		cells[7] = nd ? psw_due_kinds[nd->kind] : NULL;
+		cells[8] = nd ? psw_date_format(nd->due, ndd) : NULL;
+		cells[9] = nref;
+		cells[10] = sqlite3_column_int(s, 7) ? "1" : "0";
+		cells[11] = (const char *)sqlite3_column_text(s, 8);
+		cells[12] = sqlite3_column_int(s, 9) > 0 ?
+		    psw_level_name(sqlite3_column_int(s, 9)) : NULL;
+		scores_of(&sc, set, id, spark, &latest, &trend);
+		if (latest.oom || trend.oom) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		cells[13] = latest.len ? latest.s : NULL;
+		cells[14] = trend.len ? trend.s : NULL;
+		if (report_rows_add(&rows, cells) < 0) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		rc = report_db_fail(&r, rc, "cannot list the caseload");
+		goto out;
+	}
+	psw_out_init(&out, stdout, fmt);
+	report_rows_emit(&rows, &out, cols, r.deidentify);
+	rc = rows.n == 0 && cli->exit_status ? PSW_EEMPTY : 0;
+out:
+	free(byclient);
+	psw_due_release(&l);
+	report_rows_release(&rows);
+	scores_release(&sc);
+	psw_instruments_free(set);
+	psw_buf_release(&latest);
+	psw_buf_release(&trend);
+	return rc;
+}
+
+/* --- missing --------------------------------------------------------- */
+
+int
+cmd_missing(struct psw_cli *cli, int argc, char **argv)
+{
+	static const struct psw_column cols[] = {
+		{ "client", PSW_COL_STR, 0 },
+		{ "lacks", PSW_COL_STR, 0 },
+		{ "item", PSW_COL_STR, 0 },
+		{ "what", PSW_COL_STR, 0 },
+	};
+	/* One arm per gap; every arm names only open clients (c). */
+	static const char sql[] =
+	    "SELECT c.id, 'assessment', NULL, 'no assessment recorded'"
+	    " FROM clients c WHERE c.status <> 'closed'"
+	    " AND (?1 IS NULL OR c.worker = ?1) AND NOT EXISTS"
+	    " (SELECT 1 FROM assessments a WHERE a.client = c.id)"
+	    " UNION ALL SELECT c.id, 'goals', NULL,"
+	    " 'no goal that is proposed, active or on hold'"
+	    " FROM clients c WHERE c.status <> 'closed'"
+	    " AND (?1 IS NULL OR c.worker = ?1) AND NOT EXISTS"
+	    " (SELECT 1 FROM goals g WHERE g.client = c.id"
+	    " AND g.status IN ('proposed', 'active', 'on-hold'))"
+	    " UNION ALL SELECT c.id, 'review-date', NULL,"
+	    " 'no date for the next plan review'"
+	    " FROM clients c WHERE c.status <> 'closed'"
+	    " AND (?1 IS NULL OR c.worker = ?1) AND c.review_next IS NULL"
+	    " UNION ALL SELECT c.id, 'consent', NULL,"
+	    " 'no consent in force'"
+	    " FROM clients c WHERE c.status <> 'closed'"
+	    " AND (?1 IS NULL OR c.worker = ?1) AND NOT EXISTS"
+	    " (SELECT 1 FROM consent k WHERE k.client = c.id"
+	    " AND k.revoked IS NULL AND (k.given IS NULL OR k.given <= ?2)"
+	    " AND (k.expires IS NULL OR k.expires >= ?2))"
+	    " UNION ALL SELECT c.id, 'follow-up', f.id,"
+	    " 'open referral without a follow-up date'"
+	    " FROM referrals f JOIN clients c ON c.id = f.client"
+	    " WHERE c.status <> 'closed' AND (?1 IS NULL OR c.worker = ?1)"
+	    " AND f.follow_up IS NULL AND coalesce(f.status, 'draft')"
+	    " NOT IN ('completed', 'cancelled', 'rejected', 'failed')"
+	    " ORDER BY 1, 2, 3";
+	struct report r;
+	struct report_rows rows = { NULL, 0, 0, 4 };
+	enum psw_format fmt;
+	struct psw_out out;
+	char today[PSW_DATE_LEN];
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	memset(&r, 0, sizeof r);
+	r.cli = cli;
+	rc = plain_start(&r, argc, argv, "usage: psw-report missing "
+	    "[--worker W] [--deidentify] [--format F]\n", &fmt);
+	if (rc >= 0)
+		return rc;
+	rc = sqlite3_prepare_v2(psw_index_db(&cli->index), sql, -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return report_db_fail(&r, rc, "cannot list what is missing");
+	if (r.worker != NULL)
+		sqlite3_bind_text(s, 1, r.worker, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, psw_date_format(cli->today, today), -1,
+	    SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		char pbuf[PSW_PSEUDONYM_LEN];
+		const char *cells[4];
+
+		cells[0] = report_client(&r,
+		    (const char *)sqlite3_column_text(s, 0), pbuf);
+		cells[1] = (const char *)sqlite3_column_text(s, 1);
+		cells[2] = (const char *)sqlite3_column_text(s, 2);
+		cells[3] = (const char *)sqlite3_column_text(s, 3);
+		if (report_rows_add(&rows, cells) < 0) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		report_rows_release(&rows);
+		return report_db_fail(&r, rc, "cannot list what is missing");
+	}
+	psw_out_init(&out, stdout, fmt);
+	report_rows_emit(&rows, &out, cols, r.deidentify);
+	rc = rows.n == 0 && cli->exit_status ? PSW_EEMPTY : 0;
+	report_rows_release(&rows);
+	return rc;
+}

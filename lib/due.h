@@ -1,0 +1,109 @@
+/*
+ * due.h - what is due: the reminders psw-report due lists, computed
+ * from the index for a window of days around "today".
+ *
+ * Kinds: action (goal actions not done, of goals still open), goal
+ * (target dates of active goals), review (the plan's next review),
+ * referral (follow-up dates of open referrals; an open referral without
+ * one is an item itself, due since its last event), consent (expiring
+ * within the window, or expired while an open referral depends on it),
+ * contact (an active client not contacted for longer than the
+ * no-contact-days setting), assessment (an instrument of the schedule
+ * in the settings, due that long after the last one that is not voided,
+ * or from the day the case opened for an active client with none),
+ * safety (a risk flag newer than the last safety-plan review, or a flag
+ * and no safety plan).  Closed clients have nothing due.  Clients whose
+ * latest assessment of some instrument carries a risk flag come first.
+ */
+#ifndef PSW_DUE_H
+#define PSW_DUE_H
+
+#include <stddef.h>
+
+#include "date.h"
+#include "error.h"
+#include "store.h"
+
+struct sqlite3;
+
+enum psw_due_kind {
+	PSW_DUE_ACTION,
+	PSW_DUE_GOAL,
+	PSW_DUE_REVIEW,
+	PSW_DUE_REFERRAL,
+	PSW_DUE_CONSENT,
+	PSW_DUE_CONTACT,
+	PSW_DUE_ASSESSMENT,
+	PSW_DUE_SAFETY,
+	PSW_DUE_NKINDS
+};
+
+/* The kind names in enum order ("action", ...). */
+extern const char *const psw_due_kinds[PSW_DUE_NKINDS + 1];
+
+#define PSW_DUE_ALL ((1u << PSW_DUE_NKINDS) - 1)
+
+/*
+ * Parse a comma-separated list of kinds into a bit set (1 << kind).
+ * Failure: -PSW_EUSAGE "unknown kind 'x' (use action, goal, ...)".
+ */
+int psw_due_kinds_parse(const char *s, unsigned *out, struct psw_err *e);
+
+struct psw_due_query {
+	psw_date today;
+	psw_date until;		/* last day of the window (inclusive) */
+	int overdue_only;	/* only items due before today */
+	const char *worker;	/* NULL: every worker */
+	const char *client;	/* NULL: every client */
+	unsigned kinds;		/* bit set; 0 means all */
+	int no_contact_days;
+	const struct psw_assess_every *assess;	/* the schedule (settings) */
+	size_t nassess;
+};
+
+enum psw_due_priority { PSW_PRIO_LOW, PSW_PRIO_MEDIUM, PSW_PRIO_HIGH };
+
+extern const char *const psw_due_priorities[3];	/* low medium high */
+
+struct psw_due_item {
+	char *client;		/* owned */
+	enum psw_due_kind kind;
+	char *item;		/* the item's id, or NULL (review, contact) */
+	char *what;		/* owned; may hold names: see deidentify */
+	char *worker;		/* owned; may be NULL */
+	psw_date due;
+	int days;		/* due - today: negative when overdue */
+	int urgent;		/* an urgent referral */
+	int risk;		/* the client's risk flag: 0 none, 1 low,
+				 * 2 moderate, 3 high (psw_level) */
+	enum psw_due_priority prio;
+};
+
+struct psw_due_list {
+	struct psw_due_item *v;
+	size_t n, cap;
+};
+
+/*
+ * Every item of q, ordered: risk-flagged clients first (highest level
+ * first), then overdue before due, then by date, client, kind and item.
+ * Priority: high when overdue, urgent, a safety item or the client has
+ * a moderate or high risk flag; medium when due today or tomorrow; low
+ * otherwise.  Release with psw_due_release().
+ * Errors: -PSW_EIO (SQLite, OOM) with e filled.
+ */
+int psw_due_collect(struct sqlite3 *db, const struct psw_due_query *q,
+    struct psw_due_list *out, struct psw_err *e);
+void psw_due_release(struct psw_due_list *l);
+
+/*
+ * A stable key of an item, "client kind item due" (item "-" when none),
+ * for remembering what was shown.  Writes into buf; returns buf.
+ */
+char *psw_due_key(const struct psw_due_item *it, char *buf, size_t size);
+
+/* A description of the item's kind without free text, for de-identified
+ * output ("action", "goal target", ...). */
+const char *psw_due_plain(enum psw_due_kind k);
+
+#endif

@@ -1,0 +1,326 @@
+#!/bin/sh
+# report.sh - psw-report due, weekly, caseload and missing end to end, on
+# fixtures with hand-computed answers (tests/report/), every machine
+# format read back by a strict reader (tests/fmtcheck.c).
+. "$PSW_SRC/tests/tap.sh"
+FC="$PSW_BUILD/tests/fmtcheck"
+fx="$PSW_SRC/tests/report"
+
+mkdir -m 700 "$PSW_HOME" "$PSW_HOME/clients"
+cp "$fx"/*.yaml "$PSW_HOME/clients/"
+chmod 600 "$PSW_HOME/clients/"*.yaml
+# The whole case folder, to prove a refusal changed nothing.
+folder() {
+	(cd "$PSW_HOME" && find . -path ./index.db -prune -o -type f \
+	    ! -name 'index.db*' -print | sort | xargs sha256sum) | sha256sum
+}
+
+# --- due: every kind around each boundary (today 2026-11-28, 7 days) ---
+run psw-report due --format tsv --client due-a
+is "$(echo "$out" | cut -f1-8)" "due-a	consent	k2	consent expired, an open referral depends on it: refer-debt	2026-11-01	-27	high	sam
+due-a	referral	r2	no follow-up date on referral to debt-advice	2026-11-10	-18	high	sam
+due-a	action	g1.4	Send the deposit	2026-11-20	-8	high	sam
+due-a	action	g1.1	Call the landlord	2026-11-28	0	medium	sam
+due-a	referral	r1	follow up referral to housing-first-north	2026-11-28	0	medium	sam
+due-a	contact		no contact since 2026-11-14	2026-11-28	0	medium	sam
+due-a	action	g1.2	Fill in the long tenancy form, sign it; send copies to the scheme, the landlord and the council — ünïcødé ✓	2026-12-05	7	low	sam
+due-a	goal	g1	Find a flat near Quillfeather Lane	2026-12-05	7	low	sam
+due-a	consent	k1	consent expires: share-with-gp	2026-12-05	7	low	sam" \
+    "due: overdue first, then by date; due today and at the window's end in, one day past out"
+ok '! echo "$out" | grep -q "g1.3\|g1.5\|g2\|g3\|review\|r3\|r4\|k3\|k4\|k5"' \
+    "one day past the window, done, achieved goal, completed referral, expired consent without referral, revoked: none listed"
+run psw-report due --format tsv --client due-a --within 8d
+is "$(echo "$out" | awk -F'\t' '$5 == "2026-12-06" { print $2, $3, $7 }')" "action g1.3 low
+goal g3 low
+review  low
+referral r4 high
+consent k5 low" "--within 8d reaches the next day: every kind there (the urgent referral high)"
+run psw-report due --format tsv --overdue-only
+is "$(echo "$out" | cut -f1,2,3,6 | tr '\t' ' ')" "due-a consent k2 -27
+due-a referral r2 -18
+due-a action g1.4 -8
+con-a contact  -1" "--overdue-only: only days < 0"
+run psw-report due --format tsv --kind contact
+is "$(echo "$out" | cut -f1,5,6 | tr '\t' ' ')" "con-a 2026-11-27 -1
+due-a 2026-11-28 0
+con-b 2026-12-05 7" "contact: 14 days after the last one; overdue, today, end of window; con-c (one day past) and referred con-d not"
+run psw-report due --format tsv --kind action,referral --client due-a
+ok '[ $rc -eq 0 ] && [ "$(echo "$out" | cut -f2 | sort -u | tr "\n" " ")" = "action referral " ]' "--kind takes a list"
+run psw-report due --format tsv --worker kim
+is "$(echo "$out" | cut -f1-8)" "con-b	contact		no contact since 2026-11-21	2026-12-05	7	low	kim" "--worker"
+run psw-report due --client due-c
+ok '[ $rc -eq 0 ] && [ -z "$out" ] && [ -z "$err" ]' "a closed client has nothing due: no output, exit 0"
+run psw-report due -e --client due-c
+ok '[ $rc -eq 1 ] && [ -z "$out" ]' "empty with -e: exit 1"
+run psw-report due -e --client due-c --format json
+ok '[ $rc -eq 1 ] && [ "$out" = "[]" ]' "json prints [] when empty"
+printf 'no-contact-days: 21\n' >"$PSW_HOME/psw.yaml"
+run psw-report due --format tsv --kind contact
+is "$(echo "$out" | cut -f1,5 | tr '\t' ' ')" "con-a 2026-12-04
+due-a 2026-12-05" "no-contact-days from the settings"
+rm "$PSW_HOME/psw.yaml"
+run psw-report due
+ok '[ $rc -eq 0 ] && echo "$out" | head -1 | grep -q "^CLIENT  *KIND" && echo "$out" | grep -q "27d overdue" && echo "$out" | grep -q " today " && echo "$out" | grep -q "in 7d"' "text for people: overdue, today, in N days"
+
+# --- due: refusals --------------------------------------------------------
+d0=$(folder)
+run psw-report due --kind action,bogus
+ok '[ $rc -eq 2 ] && echo "$err" | grep -q "unknown kind '\''bogus'\''"' "unknown kind: exit 2"
+run psw-report due --within soon
+ok '[ $rc -eq 2 ] && echo "$err" | grep -q "^psw-report: --within"' "bad --within: exit 2"
+run psw-report due --client ../x
+ok '[ $rc -eq 2 ]' "bad --client: exit 2"
+run psw-report due --format html
+ok '[ $rc -eq 2 ]' "due has no html: exit 2"
+run psw-report due extra
+ok '[ $rc -eq 2 ]' "due takes no operands"
+run psw-report frobnicate
+ok '[ $rc -eq 2 ] && echo "$err" | grep -q "unknown command"' "unknown command: exit 2"
+run psw-report due --new --kind bogus
+ok '[ $rc -eq 2 ] && [ ! -e "$PSW_HOME/report-due.seen" ]' "a refused --new writes no state"
+is "$(folder)" "$d0" "refusals leave the case folder as it was"
+
+# --- due: csv, json and ics read back by strict readers --------------------
+psw-report due --format csv >"$tap_tmp/due.csv"
+ok '"$FC" csv "$tap_tmp/due.csv" >"$tap_tmp/due.csv.txt"' "csv is RFC 4180"
+ok 'head -1 "$tap_tmp/due.csv.txt" | grep -qx "client|kind|item|what|due|days|priority|worker|risk"' "csv header"
+ok 'grep -qx "due-a|action|g1.2|Fill in the long tenancy form, sign it; send copies to the scheme, the landlord and the council — ünïcødé ✓|2026-12-05|7|low|sam|" "$tap_tmp/due.csv.txt"' "csv field with commas and unicode reads back whole"
+is "$(wc -l <"$tap_tmp/due.csv.txt")" "12" "csv: header and 11 rows"
+psw-report due --format json >"$tap_tmp/due.json"
+ok '"$FC" json "$tap_tmp/due.json"' "json is valid"
+is "$("$FC" json "$tap_tmp/due.json" .0.days)" "-27" "json days is a number"
+is "$("$FC" json "$tap_tmp/due.json" .4.item)" "g1.1" "json row order as text"
+is "$("$FC" json "$tap_tmp/due.json" .6.item)" "null" "json item null where there is none"
+psw-report due --format ics >"$tap_tmp/due.ics"
+ok '"$FC" ics "$tap_tmp/due.ics" >"$tap_tmp/due.ics.txt"' "ics is RFC 5545 (CRLF, folded at 75 octets, balanced, UIDs unique)"
+is "$(grep -c '^BEGIN:VEVENT$' "$tap_tmp/due.ics.txt")" "11" "one event an item"
+ok 'grep -q "^DTSTART;VALUE=DATE:20261205$" "$tap_tmp/due.ics.txt" && grep -q "^DTEND;VALUE=DATE:20261206$" "$tap_tmp/due.ics.txt"' "all-day events: DTSTART and DTEND as VALUE=DATE"
+ok 'grep -q "^SUMMARY:due-a: Fill in the long tenancy form\\\\, sign it\\\\; send copies" "$tap_tmp/due.ics.txt"' "TEXT escaped (comma, semicolon)"
+ok 'awk "length > 76" "$tap_tmp/due.ics" | grep -q . ; [ $? -ne 0 ] && grep -q "^ " "$tap_tmp/due.ics"' "a long SUMMARY is folded"
+is "$(grep -c "^DTSTAMP:20261128T000000Z" "$tap_tmp/due.ics.txt")" "11" "DTSTAMP from today (--as-of)"
+psw-report due --format ics >"$tap_tmp/due2.ics"
+ok 'cmp -s "$tap_tmp/due.ics" "$tap_tmp/due2.ics"' "the feed is the same on every run"
+psw-report due --format ics --as-of 2026-11-29 >"$tap_tmp/due3.ics"
+ok 'grep "^UID" "$tap_tmp/due.ics" | sort >"$tap_tmp/u1" && grep "^UID" "$tap_tmp/due3.ics" | sort >"$tap_tmp/u3" && [ -z "$(comm -23 "$tap_tmp/u1" "$tap_tmp/u3")" ] && grep -q "^DTSTAMP:20261129T000000Z" "$tap_tmp/due3.ics"' "another day: the same UIDs for the same items, a new DTSTAMP"
+ok 'grep -q "^UID:psw-due-due-a-action-g1.4@psw" "$tap_tmp/due.ics"' "UID names the item"
+run psw-report due --format ics --client due-c
+ok '[ $rc -eq 0 ] && [ -z "$out" ]' "ics: nothing due, no output"
+
+# --- due --new -------------------------------------------------------------
+run psw-report due --new --format tsv
+ok '[ $rc -eq 0 ] && [ "$(echo "$out" | wc -l)" -eq 11 ]' "--new: the first run shows everything"
+ok '[ "$(stat -c %a "$PSW_HOME/report-due.seen")" = 600 ] && [ ! -e "$PSW_HOME/report-due.seen.lock" ]' "state kept 0600 in the case folder, lock released"
+run psw-report due --new -e
+ok '[ $rc -eq 1 ] && [ -z "$out" ]' "--new again: nothing new, exit 1 with -e"
+run psw-report due --format tsv
+ok '[ "$(echo "$out" | wc -l)" -eq 11 ]' "without --new everything is shown"
+cat >>"$PSW_HOME/clients/con-b.yaml" <<'YAML'
+goals:
+  - id: g1
+    domain: social
+    title: New goal
+    status: active
+    actions:
+      - {id: g1.1, title: A new action, due: 2026-12-01}
+YAML
+run psw-report due --new --format tsv
+is "$(echo "$out" | cut -f1-8)" "con-b	action	g1.1	A new action	2026-12-01	3	low	kim" "--new shows only the item added since"
+run psw-report due --new --within 8d --format tsv
+is "$(echo "$out" | cut -f5 | sort -u)" "2026-12-06" "a wider window shows only the items not yet shown"
+sleep 30 & live=$!
+printf '%s %s\n' "$live" "$(uname -n)" >"$PSW_HOME/report-due.seen.lock"
+printf 'lock-timeout-ms: 200\n' >"$PSW_HOME/psw.yaml"
+s0=$(digest "$PSW_HOME/report-due.seen")
+run psw-report due --new --as-of 2026-12-20
+ok '[ $rc -eq 4 ] && echo "$err" | grep -q "report-due.seen.lock" && [ -z "$out" ]' "--new while another run holds the state: exit 4"
+is "$(digest "$PSW_HOME/report-due.seen")" "$s0" "state untouched"
+kill $live 2>/dev/null; wait $live 2>/dev/null
+rm -f "$PSW_HOME/report-due.seen.lock" "$PSW_HOME/psw.yaml"
+
+# --- due: assessments by the schedule, safety after a risk flag -----------
+A="$tap_tmp/assess"
+mkdir -m 700 "$A" "$A/clients"
+cp "$fx"/assess/*.yaml "$A/clients/"
+mv "$A/clients/psw.yaml" "$A/psw.yaml"
+run psw-report --home "$A" due --format tsv --kind assessment,safety
+is "$(echo "$out" | cut -f1,2,3,5,6,7,9 | tr '\t' ' ')" "sf-s assessment gad-7 2026-01-05 -327 high high
+sf-t assessment gad-7 2026-01-05 -327 high high
+sf-u assessment gad-7 2026-01-05 -327 high high
+sf-s safety a1 2026-11-26 -2 high high
+sf-t safety a1 2026-11-27 -1 high high
+as-b assessment gad-7 2026-01-05 -327 high 
+sf-v assessment gad-7 2026-01-05 -327 high 
+sf-v assessment phq-9 2026-01-05 -327 high 
+as-b assessment phq-9 2026-10-29 -30 high 
+as-a assessment phq-9 2026-11-28 0 medium 
+as-c assessment phq-9 2026-11-29 1 medium 
+as-a assessment gad-7 2026-12-05 7 low " \
+    "assessment: due today, at the window's end, overdue, a first one; risk-flagged clients first"
+ok '! echo "$out" | grep -q "^as-c	assessment	gad-7\|^as-d\|^as-e"' "assessment one day past the window, closed and referred clients: none"
+ok 'echo "$out" | grep -q "^as-b	assessment	phq-9	phq-9 due (last on 2026-10-01)"' "a voided assessment does not count as the last one"
+ok '! echo "$out" | grep -q "^sf-u	safety\|^sf-v	safety"' "safety: none when reviewed since the flag, none for a voided flag"
+ok 'echo "$out" | grep -q "^sf-t	safety	a1	risk flag (phq-9 2026-11-27) and no safety plan"' "safety: a flag and no safety plan"
+run psw-report --home "$A" due --format ics --kind safety
+ok '[ $rc -eq 0 ] && printf "%s\n" "$out" >"$tap_tmp/s.ics" && "$FC" ics "$tap_tmp/s.ics" | grep -q "^DESCRIPTION:safety a1.*risk flag high"' "ics carries the risk flag"
+
+# --- caseload: scores and trends ------------------------------------------
+O="$tap_tmp/outcomes"
+mkdir -m 700 "$O" "$O/clients"
+cp "$fx"/outcomes/*.yaml "$O/clients/"
+run psw-report --home "$O" caseload --format tsv
+is "$(echo "$out" | cut -f1,13- | head -3)" "oc-a		gad-7 4 minimal, phq-9 5 mild	gad-7 12 4, phq-9 27 15 5
+oc-b		gad-7 14 moderate, phq-9 8 mild	gad-7 9 14, phq-9 12 8
+oc-c	high	gad-7 9 mild, phq-9 14 moderate	gad-7 9, phq-9 7 14" "caseload: risk flag, latest score and band per instrument, the trend"
+if command -v script >/dev/null 2>&1; then
+	script -qec "psw-report --home '$O' caseload" /dev/null >"$tap_tmp/tty.out" 2>&1
+	ok 'grep -q "phq-9 █▅▂" "$tap_tmp/tty.out"' "a sparkline on a terminal"
+fi
+
+# --- caseload and missing --------------------------------------------------
+run psw-report caseload --format tsv
+is "$(echo "$out" | cut -f1,3,4,7,8,9,10,11)" "con-a		active	15	contact	2026-11-27	0	0
+con-b		active	7	action	2026-12-01	0	0
+con-c		active	6	contact	2026-12-06	0	0
+con-d		referred				0	0
+due-a	36	active	14	consent	2026-11-01	3	0" \
+    "caseload: open clients only, days since contact, the most pressing item, open referrals"
+run psw-report missing --format tsv --client-less 2>/dev/null
+ok '[ $rc -eq 2 ]' "missing: unknown option refused"
+run psw-report missing --format tsv
+ok '[ $rc -eq 0 ] && echo "$out" | grep -q "^due-a	follow-up	r2	open referral without a follow-up date$" && echo "$out" | grep -q "^con-d	goals		" && ! echo "$out" | grep -q "^due-c"' "missing: per client gaps, closed clients left out"
+ok '! echo "$out" | grep -q "^due-a	consent"' "missing: consent in force counts"
+psw-report caseload --format csv >"$tap_tmp/c.csv"
+ok '"$FC" csv "$tap_tmp/c.csv" >/dev/null' "caseload csv is RFC 4180"
+psw-report missing --format json >"$tap_tmp/m.json"
+ok '"$FC" json "$tap_tmp/m.json" >/dev/null' "missing json is valid"
+
+# --- weekly: numbers against hand-computed ones ----------------------------
+W="$tap_tmp/week"
+mkdir -m 700 "$W" "$W/clients"
+cp "$fx"/weekly/*.yaml "$W/clients/"
+run psw-report --home "$W" weekly --week 2026-W46 --format csv
+ok '[ $rc -eq 0 ] && printf "%s\n" "$out" >"$tap_tmp/w.csv" && "$FC" csv "$tap_tmp/w.csv" >"$tap_tmp/w.txt"' "weekly csv is RFC 4180"
+is "$(grep -v contacts_by_day "$tap_tmp/w.txt" | tr '\n' ' ')" "section|metric|value contacts|count|5 contacts|minutes|150 contacts|hours|2.5 contacts|clients_seen|3 contacts|clients_not_seen|1 contacts_by_kind|face-to-face|1 contacts_by_kind|phone|3 contacts_by_kind|video|1 clients|new|1 clients|closed|1 goals|achieved|1 goals|progressed|1 actions|done|2 actions|overdue|2 reviews|done|1 reviews|overdue|1 assessments|done|2 assessments|reliable_improvement|1 assessments|no_reliable_change|0 assessments|reliable_deterioration|0 assessments|risk_flags|1 referrals|sent|1 referrals|accepted|1 referrals|completed|1 referrals|rejected|1 referrals|failed|0 referrals|follow_up_overdue|1 due_next_week|items|2 " \
+    "weekly numbers match the hand-computed ones"
+is "$(grep contacts_by_day "$tap_tmp/w.txt" | cut -d'|' -f3 | tr '\n' ' ')" "1 1 1 1 0 0 1 " "contacts per day, Monday to Sunday"
+psw-report --home "$W" weekly --from 2026-11-09 --to 2026-11-15 --format csv >"$tap_tmp/w2.csv"
+ok 'cmp -s "$tap_tmp/w.csv" "$tap_tmp/w2.csv"' "--from/--to gives the same week"
+psw-report --home "$W" weekly --week 2026-W46 --format json >"$tap_tmp/w.json"
+ok '"$FC" json "$tap_tmp/w.json"' "weekly json is valid"
+is "$("$FC" json "$tap_tmp/w.json" .contacts.hours) $("$FC" json "$tap_tmp/w.json" .referrals.follow_up_overdue) $("$FC" json "$tap_tmp/w.json" .contacts_by_day.6.count) $("$FC" json "$tap_tmp/w.json" .clients_not_seen.0) $("$FC" json "$tap_tmp/w.json" .due_next_week.1.item)" \
+    "2.5 1 1 wk-b g1.1" "weekly json holds every number and list"
+is "$("$FC" json "$tap_tmp/w.json" .scores.0.change) $("$FC" json "$tap_tmp/w.json" .scores.0.reliable_change) $("$FC" json "$tap_tmp/w.json" .scores.0.risk) $("$FC" json "$tap_tmp/w.json" .scores.1.change)" \
+    "-7 reliable improvement high null" "weekly scores: change from the previous score not voided, reliable change, risk flag"
+run psw-report --home "$W" weekly --week 2026-W46 --worker kim --format json
+is "$(printf '%s' "$out" | "$FC" json - .contacts.count) $(printf '%s' "$out" | "$FC" json - .contacts.minutes) $(printf '%s' "$out" | "$FC" json - .due_next_week.0.item)" "1 10 g1.1" "weekly --worker"
+run psw-report --home "$W" weekly --week 2026-W46 --format html
+ok '[ $rc -eq 0 ] && echo "$out" | head -1 | grep -qx "<!DOCTYPE html>" && echo "$out" | tail -1 | grep -qx "</html>"' "html: one document"
+ok 'echo "$out" | grep -q "<h2>Scores over time, clients seen</h2>" && [ "$(echo "$out" | grep -c "<polyline")" -eq 2 ]' "html: a score chart per client seen, a line per instrument"
+ok 'echo "$out" | grep -q "@page { size: A4" && echo "$out" | grep -q "<svg " && ! echo "$out" | grep -q "<link\|<script\|src=\|href="' "html: inline CSS for A4 and inline SVG, nothing fetched"
+run psw-report --home "$W" weekly --week 2026-W46 --format md
+ok '[ $rc -eq 0 ] && echo "$out" | grep -q "^| contacts | 5 |$"' "md table"
+run psw-report --home "$W" weekly --week 2026-W46
+ok '[ $rc -eq 0 ] && echo "$out" | grep -q "^  hours  *2.5$" && ! echo "$out" | grep -q WEEKLYNOTE' "text; no note text without --notes"
+run psw-report --home "$W" weekly --week 2026-W46 --notes
+ok '[ $rc -eq 0 ] && echo "$out" | grep -q "WEEKLYNOTE-4471"' "--notes adds the note text"
+run psw-report --home "$W" weekly --as-of 2026-11-12 --format json
+is "$(printf '%s' "$out" | "$FC" json - .from) $(printf '%s' "$out" | "$FC" json - .to)" "2026-11-09 2026-11-15" "default: the week holding today"
+d1=$(digest "$W/clients/wk-a.yaml")
+run psw-report --home "$W" weekly --week 2026-W46 --from 2026-11-01
+ok '[ $rc -eq 2 ]' "--week with --from: exit 2"
+run psw-report --home "$W" weekly --from 2026-11-09
+ok '[ $rc -eq 2 ]' "--from without --to: exit 2"
+run psw-report --home "$W" weekly --from 2026-11-15 --to 2026-11-09
+ok '[ $rc -eq 2 ]' "a period ending before it starts: exit 2"
+run psw-report --home "$W" weekly --week 2026-W60
+ok '[ $rc -eq 2 ]' "bad week: exit 2"
+run psw-report --home "$W" weekly --notes --deidentify
+ok '[ $rc -eq 2 ] && echo "$err" | grep -q "cannot be de-identified"' "--notes with --deidentify refused"
+run psw-report --home "$W" weekly --format ics
+ok '[ $rc -eq 2 ]' "weekly has no ics"
+is "$(digest "$W/clients/wk-a.yaml")" "$d1" "weekly refusals change nothing"
+
+# --- outcomes: hand-computed from tests/report/outcomes -------------------
+psw-report --home "$O" outcomes --from 2026-09-01 --format csv >"$tap_tmp/o.csv"
+ok '"$FC" csv "$tap_tmp/o.csv" >"$tap_tmp/o.txt"' "outcomes csv is RFC 4180"
+is "$(cat "$tap_tmp/o.txt")" "instrument|clients|mean_first|mean_last|mean_change|improved|improved_pct|no_change|no_change_pct|deteriorated|deteriorated_pct|cases_first|recovered|recovery_pct|reliable_recovered|reliable_recovery_pct
+gad-7|2|10.5|9.0|-1.5|1|50.0|0|0.0|1|50.0|2|1|50.0|1|50.0
+phq-9|4|13.5|11.5|-2.0|1|25.0|2|50.0|1|25.0|3|2|66.7|1|33.3
+phq-9+gad-7|2||||1|50.0|0|0.0|1|50.0|2|1|50.0|1|50.0" \
+    "outcomes: means, reliable change, recovery and reliable recovery; PHQ-9 with GAD-7 on either; one score and voided scores left out"
+run psw-report --home "$O" outcomes --detail --format tsv --instrument phq-9
+is "$(echo "$out" | cut -f1,3,4,6,8,11,12 | tr '\t' ' ')" "oc-a 2026-06-01 27.0 5.0 reliable improvement 1 1
+oc-b 2026-09-01 12.0 8.0 no reliable change 1 0
+oc-c 2026-09-01 7.0 14.0 reliable deterioration 0 0
+oc-e 2026-09-01 20.0 19.0 no reliable change 0 0" "outcomes --detail: first and last in the period (all time by default)"
+psw-report --home "$O" outcomes --format json >"$tap_tmp/o.json"
+ok '"$FC" json "$tap_tmp/o.json" && [ "$("$FC" json "$tap_tmp/o.json" .2.mean_first)" = null ] && [ "$("$FC" json "$tap_tmp/o.json" .1.clients)" = 4 ]' "outcomes json"
+run psw-report --home "$O" outcomes --instrument nope
+ok '[ $rc -eq 2 ] && echo "$err" | grep -q "unknown instrument"' "unknown instrument: exit 2"
+run psw-report --home "$O" outcomes -e --from 2027-01-01 --to 2027-02-01
+ok '[ $rc -eq 1 ] && [ -z "$out" ]' "no pairs: empty, exit 1 with -e"
+
+# --- the example scripts, with a stand-in for mail(1) ---------------------
+mkdir "$tap_tmp/bin"
+cat >"$tap_tmp/bin/mail" <<'SH'
+#!/bin/sh
+[ "$1" = --version ] && exit 1
+{ echo "mail $*"; cat; } >>"$MAILLOG"
+SH
+chmod +x "$tap_tmp/bin/mail"
+MAILLOG="$tap_tmp/mail.log"
+export MAILLOG
+run env PATH="$tap_tmp/bin:$PATH" PSW_HOME="$W" sh "$PSW_SRC/examples/due-mail.sh" sam@example.org --as-of 2026-11-16
+ok '[ $rc -eq 0 ] && grep -q "^mail -s psw: 6 item(s) due sam@example.org$" "$MAILLOG" && grep -q "wk-b *review" "$MAILLOG"' "due-mail.sh mails what is due with a subject"
+: >"$MAILLOG"
+run env PATH="$tap_tmp/bin:$PATH" PSW_HOME="$W" sh "$PSW_SRC/examples/due-mail.sh" sam@example.org --as-of 2026-11-16
+ok '[ $rc -eq 0 ] && [ ! -s "$MAILLOG" ]' "due-mail.sh mails nothing when nothing is new"
+run env PATH="$tap_tmp/bin:$PATH" PSW_HOME="$W" sh "$PSW_SRC/examples/due-mail.sh" sam@example.org --kind bogus
+ok '[ $rc -eq 2 ] && [ ! -s "$MAILLOG" ]' "due-mail.sh passes psw-report's failure on"
+run env PATH="$tap_tmp/bin:$PATH" PSW_HOME="$W" sh "$PSW_SRC/examples/weekly-report.sh" team@example.org
+ok '[ $rc -eq 0 ] && grep -q "^mail -s Weekly report [0-9]*-W[0-9]* team@example.org$" "$MAILLOG" && grep -q "^# Weekly report" "$MAILLOG" && ! grep -q "wk-a" "$MAILLOG"' "weekly-report.sh mails the de-identified week"
+
+# --- de-identification ----------------------------------------------------
+# Distinctive names, phones, addresses, dates of birth and note text are
+# planted in due-a; none may appear in any de-identified format.
+planted='Zebedee|Quillfeather|07700 955501|955501|Marigold|Wexbury|1990-06-15|PLUMTREE|Vantablack|020 7946 0999|landlord|tenancy|due-a|con-a|con-b|WEEKLYNOTE|wk-a|wk-b|Week A'
+leaks=0
+for cmd in "due --within 30d" caseload missing "weekly --week 2026-W48" "outcomes --detail"; do
+	case $cmd in
+	due*) fmts="text tsv csv json ics" ;;
+	weekly*) fmts="text md csv json html" ;;
+	*) fmts="text tsv csv json" ;;
+	esac
+	for f in $fmts; do
+		psw-report $cmd --deidentify --format $f >"$tap_tmp/deid.out" 2>&1
+		if grep -E -q "$planted" "$tap_tmp/deid.out"; then
+			echo "# leak in $cmd --format $f:"
+			grep -E "$planted" "$tap_tmp/deid.out" | sed 's/^/#   /'
+			leaks=$((leaks + 1))
+		fi
+	done
+done
+for f in text md csv json html; do
+	psw-report --home "$W" weekly --week 2026-W46 --deidentify --format $f >"$tap_tmp/deid.out" 2>&1
+	grep -E -q "$planted" "$tap_tmp/deid.out" && leaks=$((leaks + 1))
+done
+for f in text tsv csv json; do
+	psw-report --home "$O" outcomes --detail --deidentify --format $f >"$tap_tmp/deid.out" 2>&1
+	grep -E -q "oc-a|oc-b|Outcome" "$tap_tmp/deid.out" && leaks=$((leaks + 1))
+done
+is "$leaks" "0" "no planted name, phone, address, birth date, note or id in any de-identified format"
+run psw-report due --deidentify --format tsv --client due-a
+p=$(echo "$out" | head -1 | cut -f1)
+ok 'echo "$p" | grep -Eqx "c-[0-9a-f]{10}" && [ "$(echo "$out" | cut -f1 | sort -u)" = "$p" ]' "client ids become one pseudonym each"
+ok '[ "$(stat -c %a "$PSW_HOME/deid.key")" = 600 ]' "the secret is 0600 in the case folder"
+run psw-report caseload --deidentify --format tsv
+ok 'echo "$out" | grep -q "^$p		35-39	active	"' "the same pseudonym in another report; age in a 5-year band; no name"
+run psw-report --home "$W" caseload --deidentify --format tsv
+ok '! echo "$out" | grep -q "$p"' "another case folder, another secret"
+cp "$PSW_HOME/deid.key" "$tap_tmp/key"
+printf 'not a key\n' >"$PSW_HOME/deid.key"
+run psw-report due --deidentify
+ok '[ $rc -eq 3 ] && echo "$err" | grep -q "deid.key" && [ -z "$out" ]' "a damaged secret: exit 3, nothing printed"
+cp "$tap_tmp/key" "$PSW_HOME/deid.key"
+
+done_testing
