@@ -52,3 +52,13 @@ rel_name() {
 	set -- $1
 	echo "${1#psw-} $2"
 }
+
+rel_readers() {
+	grep -v '^#' "$PSW_SRC/tests/fault/readers.txt" |
+	    grep -v '^[[:space:]]*$'
+}
+
+# Milliseconds since the epoch.
+rel_ms() {
+	echo $(( $(date +%s%N) / 1000000 ))
+}
