@@ -236,6 +236,81 @@ remove_index(const char *path)
 	unlink(p);
 }
 
+/*
+ * Does the database hold every object of schema_sql?  A table dropped
+ * behind our back makes the index unusable; it is rebuilt like an older
+ * schema.  Objects the schema does not name are left alone.
+ */
+static int
+schema_complete(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	const char *p;
+	char name[64];
+	size_t i, n;
+	int ok = 1;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema WHERE "
+	    "name = ?", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	for (i = 0; schema_sql[i] != NULL && ok; i++) {
+		/* "CREATE [UNIQUE] TABLE|INDEX|VIEW name..." */
+		p = schema_sql[i];
+		while (*p != '\0' && strncmp(p, "TABLE ", 6) != 0 &&
+		    strncmp(p, "INDEX ", 6) != 0 && strncmp(p, "VIEW ", 5) != 0)
+			p++;
+		if (*p == '\0')
+			continue;
+		p = strchr(p, ' ') + 1;
+		n = strcspn(p, " (");
+		if (n == 0 || n >= sizeof name)
+			continue;
+		memcpy(name, p, n);
+		name[n] = '\0';
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+		ok = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return ok;
+}
+
+/*
+ * Drop every table and view, inside the caller's transaction, so that
+ * their pages are freed (editing sqlite_schema directly would leave them
+ * orphaned, and integrity_check would say so).  An SQLite code.
+ */
+static int
+drop_all(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	char *sql;
+	int rc;
+
+	for (;;) {
+		rc = sqlite3_prepare_v2(db, "SELECT type, name FROM "
+		    "sqlite_schema WHERE type IN ('table', 'view') AND "
+		    "name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+		    "ORDER BY type = 'table' LIMIT 1", -1, &st, NULL);
+		if (rc != SQLITE_OK)
+			return rc;
+		if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+			sqlite3_finalize(st);
+			return rc == SQLITE_DONE ? SQLITE_OK : rc;
+		}
+		sql = sqlite3_mprintf("DROP %s \"%w\"",
+		    strcmp((const char *)sqlite3_column_text(st, 0), "view") ==
+		    0 ? "VIEW" : "TABLE", sqlite3_column_text(st, 1));
+		sqlite3_finalize(st);
+		if (sql == NULL)
+			return SQLITE_NOMEM;
+		rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+		sqlite3_free(sql);
+		if (rc != SQLITE_OK)
+			return rc;
+	}
+}
+
 /* Does the database hold any table or view (a schema without version)? */
 static int
 has_tables(sqlite3 *db)
@@ -271,7 +346,7 @@ ensure_schema(struct psw_index *ix, struct psw_err *e)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
 		return rc;
-	if (version == PSW_INDEX_SCHEMA)
+	if (version == PSW_INDEX_SCHEMA && schema_complete(ix->db))
 		return SQLITE_OK;
 	if (version > PSW_INDEX_SCHEMA) {
 		psw_error(e, PSW_EIO, "index '%s' was made by a newer psw "
@@ -280,7 +355,7 @@ ensure_schema(struct psw_index *ix, struct psw_err *e)
 		    PSW_INDEX_SCHEMA);
 		return -1;
 	}
-	if (version == 0 && has_tables(ix->db)) {
+	if (version == 0 && !ix->st->index_own && has_tables(ix->db)) {
 		/* Not ours (PSW_INDEX may point anywhere): never wipe it. */
 		psw_error(e, PSW_EIO, "'%s' holds tables psw did not make; "
 		    "remove it or point PSW_INDEX elsewhere",
@@ -299,14 +374,11 @@ ensure_schema(struct psw_index *ix, struct psw_err *e)
 		rc = rc == SQLITE_ROW ? SQLITE_OK : rc;
 	}
 	sqlite3_finalize(st);
-	if (rc == SQLITE_OK && version != PSW_INDEX_SCHEMA) {
-		/* The index is derived: an older schema is simply dropped
-		 * and everything re-read from the files. */
-		if (version > 0) {
-			sqlite3_exec(ix->db, "PRAGMA writable_schema = 1;"
-			    "DELETE FROM sqlite_schema;"
-			    "PRAGMA writable_schema = 0;", NULL, NULL, NULL);
-		}
+	if (rc == SQLITE_OK && (version != PSW_INDEX_SCHEMA ||
+	    !schema_complete(ix->db))) {
+		/* The index is derived: an older or damaged schema is
+		 * simply dropped and everything re-read from the files. */
+		rc = drop_all(ix->db);
 		for (i = 0; schema_sql[i] != NULL && rc == SQLITE_OK; i++)
 			rc = sqlite3_exec(ix->db, schema_sql[i], NULL, NULL,
 			    NULL);
@@ -1005,7 +1077,11 @@ load_files(struct psw_index *ix, struct entry **out, size_t *count)
 	rc = sqlite3_prepare_v2(ix->db, "SELECT f.id, f.size, f.mtime_ns, "
 	    "f.ctime_ns, f.inode, f.problem IS NOT NULL, "
 	    "f.problem IS NULL AND c.id IS NULL "
-	    "FROM files f LEFT JOIN clients c ON c.id = f.id ORDER BY f.id",
+	    "FROM files f LEFT JOIN clients c ON c.id = f.id "
+	    /* A client row without its files row (added behind our back)
+	     * is lost too: read again, or dropped when there is no file. */
+	    "UNION ALL SELECT id, -1, 0, 0, 0, 0, 1 FROM clients "
+	    "WHERE id NOT IN (SELECT id FROM files) ORDER BY 1",
 	    -1, &s, NULL);
 	if (rc != SQLITE_OK)
 		return rc;

@@ -1,0 +1,64 @@
+# lib.sh - what the reliability harnesses share (source after tap.sh).
+#
+#   rel_commands          the writing commands of commands.txt, one a line
+#                         (CLIENT<tab>MARK<tab>COMMAND), comments dropped
+#   rel_subst STR N       STR with every {n} replaced by N
+#   rel_fixture DIR       a small case folder at DIR: clients alex-m and
+#                         bo-k with a note each, index built
+#   rel_clients_digest DIR  one digest of every client file in DIR
+#   rel_integrity DIR     "ok" when DIR's index passes PRAGMA
+#                         integrity_check (or does not exist)
+#   rel_valid DIR         0 when every client file in DIR validates
+#   rel_name CMD          a short name for a command line ("plan note")
+
+rel_list="$PSW_SRC/tests/fault/commands.txt"
+
+rel_commands() {
+	grep -v '^#' "$rel_list" | grep -v '^[[:space:]]*$'
+}
+
+rel_subst() {
+	printf '%s\n' "$1" | sed "s/{n}/$2/g"
+}
+
+rel_fixture() {
+	mkdir -p "$1" && chmod 700 "$1" || return 1
+	PSW_HOME="$1" psw-plan new alex-m --name "Alex Morgan" \
+	    --dob 1991-04-02 -q &&
+	PSW_HOME="$1" psw-plan note alex-m --kind phone "first call" -q &&
+	PSW_HOME="$1" psw-plan new bo-k --name "Bo K" -q &&
+	PSW_HOME="$1" psw-plan note bo-k "hello" -q &&
+	PSW_HOME="$1" psw-plan list >/dev/null
+}
+
+rel_clients_digest() {
+	(cd "$1/clients" 2>/dev/null && find . -name '*.yaml' -type f |
+	    LC_ALL=C sort | xargs -r sha256sum) | sha256sum | cut -d' ' -f1
+}
+
+rel_integrity() {
+	if [ -f "$1/index.db" ]; then
+		sqlite3 "file:$1/index.db?mode=ro" 'PRAGMA integrity_check' 2>&1
+	else
+		echo ok
+	fi
+}
+
+rel_valid() {
+	psw-plan --home "$1" validate >/dev/null 2>&1
+}
+
+rel_name() {
+	set -- $1
+	echo "${1#psw-} $2"
+}
+
+rel_readers() {
+	grep -v '^#' "$PSW_SRC/tests/fault/readers.txt" |
+	    grep -v '^[[:space:]]*$'
+}
+
+# Milliseconds since the epoch.
+rel_ms() {
+	echo $(( $(date +%s%N) / 1000000 ))
+}
