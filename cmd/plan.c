@@ -339,7 +339,8 @@ cmd_validate(struct psw_cli *cli, int argc, char **argv)
 	}
 	if (dir != NULL)
 		closedir(dir);
-	qsort(ids, n, sizeof *ids, id_cmp);
+	if (n > 1)
+		qsort(ids, n, sizeof *ids, id_cmp);
 	rc = 0;
 	for (i = 0; i < n; i++) {
 		if (rc >= 0) {
