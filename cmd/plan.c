@@ -27,6 +27,8 @@ static const char usage_text[] =
 "  list [--status S] [--worker W]   the caseload\n"
 "       [--due-before DATE] [--no-contact-since DATE]\n"
 "  validate [ID...]                 check client files; every problem\n"
+"  show ID [--section S] [--format text|md|json]\n"
+"                                   the whole plan\n"
 "  new ID --name NAME [--dob DATE] [--worker W] [--status referred|active]\n"
 "       [--template NAME]\n"
 "                                   a new client file\n"
@@ -626,6 +628,7 @@ static const struct command commands[] = {
 	{ "strength", plan_strength, NULL },
 	{ "need", plan_need, NULL },
 	{ "safety", plan_safety, NULL },
+	{ "show", plan_show, NULL },
 };
 
 int

@@ -4,6 +4,7 @@
  *   plan.c        main, list, validate, new, note
  *   plan_goals.c  goal, action, review; templates for new
  *   plan_care.c   team, consent, strength, need, safety
+ *   plan_show.c   show; set, close, reopen; edit
  *
  * Each function takes the subcommand's own argv (argv[0] is its name)
  * and returns the exit status.
@@ -13,6 +14,7 @@
 
 #include "cli.h"
 
+struct psw_client;
 struct psw_doc;
 struct psw_template;
 
@@ -33,5 +35,21 @@ int plan_consent(struct psw_cli *, int, char **);
 int plan_strength(struct psw_cli *, int, char **);
 int plan_need(struct psw_cli *, int, char **);
 int plan_safety(struct psw_cli *, int, char **);
+/* plan_show.c */
+int plan_show(struct psw_cli *, int, char **);
+/*
+ * Read client id's file (no lock) after psw_cli_open; problems are
+ * printed (file:line:col).  -1 when *doc and *c are ready (the caller
+ * frees *doc), else the exit status.
+ */
+/*
+ * The day of client id's latest risk flag (an assessment, not voided,
+ * whose score raised one), from the synced index; PSW_DATE_NONE when
+ * none.  0 or -code (e filled).
+ */
+int plan_risk_flag(struct psw_cli *, const char *id, psw_date *out,
+    struct psw_err *e);
+int plan_load_client(struct psw_cli *, const char *id, struct psw_doc **doc,
+    struct psw_client **c);
 
 #endif

@@ -1,0 +1,94 @@
+#!/bin/sh
+# plan_show.sh - psw-plan show, set, close, reopen, edit and list --risk.
+. "$PSW_SRC/tests/tap.sh"
+FC="$PSW_BUILD/tests/fmtcheck"
+f="$PSW_HOME/clients/alex-m.yaml"
+
+# jv PATH: a value of the last json output ($out), via the strict reader.
+jv() {
+	printf '%s\n' "$out" >"$tap_tmp/j.json"
+	"$FC" json "$tap_tmp/j.json" "$1"
+}
+
+# --- show --------------------------------------------------------------
+psw-plan -q new alex-m --name "Alex Morgan" --dob 1991-04-02 --worker sam
+psw-plan -q goal add alex-m --domain housing --title "A tenancy of my own" \
+    --target 2026-06-30 --why "somewhere safe"
+psw-plan -q action add alex-m g1 --title "Apply to Housing First" --due 2026-11-01
+psw-plan -q action done alex-m g1.1 --date 2026-10-30
+psw-plan -q action add alex-m g1 --title "Call the landlord" --due 2026-11-20
+psw-plan -q action add alex-m g1 --title "View flats" --due 2026-12-20
+psw-plan -q goal progress alex-m g1 --rating 3 --date 2026-09-01
+psw-plan -q goal progress alex-m g1 --rating 6 --date 2026-11-01 --note "going well"
+psw-plan -q goal progress alex-m g1 --rating 5 --date 2026-11-15
+psw-plan -q note alex-m --kind phone --minutes 15 "$(printf 'Called.\nHostile \033[2J\033]0;x\007 text \342\200\256evil')"
+psw-plan -q team add alex-m --name "Dr Lee" --role gp --phone "555 0101"
+psw-plan -q consent add alex-m --scope share-with-gp --given 2026-11-01
+
+run psw-plan show alex-m
+ok '[ $rc -eq 0 ] && echo "$out" | head -1 | grep -q "^Alex Morgan (alex-m)$"' "show: the client's name first"
+ok 'echo "$out" | grep -q "g1.2  Call the landlord, due 2026-11-20 OVERDUE 8 days"' "show: an overdue action is marked"
+ok '! echo "$out" | grep "View flats" | grep -q OVERDUE' "show: an action due later is not"
+ok 'echo "$out" | grep -q "\[x\] g1.1  Apply to Housing First, done 2026-10-30"' "show: a done action is ticked"
+ok 'echo "$out" | grep -q "progress  3 -> 6 -> 5  up 2 since 2026-09-01 (latest 5/10 on 2026-11-15)"' "show: progress ratings as a trend"
+ok 'echo "$out" | grep -q "TARGET PASSED"' "show: a passed target is marked"
+ok 'echo "$out" | grep -q "No safety plan"' "show: says when there is no safety plan"
+ok 'echo "$out" | grep -q "t1  Dr Lee, gp, tel. 555 0101"' "show: the care team"
+ok 'echo "$out" | grep -q "k1  share-with-gp  active, given 2026-11-01"' "show: consent and its state"
+ok '! printf "%s" "$out" | LC_ALL=C grep -q "$(printf "[\001-\010\013-\037\177]")"' "show: no raw control characters reach the terminal"
+ok 'echo "$out" | grep -qF "Hostile \\x1b[2J\\x1b]0;x\\x07 text \\u202eevil"' "show: escape sequences and bidi overrides shown escaped"
+ok 'echo "$out" | grep -q "^      Called.$"' "show: a multi-line note, one line a line"
+
+run psw-plan show alex-m --format md
+ok '[ $rc -eq 0 ] && echo "$out" | head -1 | grep -q "^# Support plan: Alex Morgan (alex-m)$"' "show --format md: a document"
+ok 'echo "$out" | grep -q "^- \[ \] g1.2 Call the landlord, due 2026-11-20 \*\*overdue 8 days\*\*$"' "md: overdue action marked"
+ok 'echo "$out" | grep -q "^# Safety plan: "' "md: the crisis card is part of it"
+ok '! printf "%s" "$out" | LC_ALL=C grep -q "$(printf "[\001-\010\013-\037\177]")"' "md: no raw control characters"
+
+run psw-plan show alex-m --format json
+ok '[ $rc -eq 0 ] && printf "%s\n" "$out" >"$tap_tmp/s.json" && "$FC" json "$tap_tmp/s.json" >/dev/null' "show --format json: valid JSON"
+is "$(jv .goals.0.actions.1.id) $(jv .goals.0.actions.1.overdue) $(jv .goals.0.actions.1.days_overdue)" "g1.2 true 8" "json: action id, overdue, days"
+is "$(jv .goals.0.trend) $(jv .goals.0.change) $(jv .goals.0.latest_rating)" "up 2 5" "json: the trend of the ratings"
+is "$(jv .team.0.id) $(jv .consent.0.id) $(jv .consent.0.state)" "t1 k1 active" "json: ids of team and consent"
+is "$(jv .contacts.0.minutes) $(jv .dob) $(jv .age)" "15 1991-04-02 35" "json: typed fields"
+is "$(jv .safety_plan.present) $(jv .safety_plan.review)" "false no-plan" "json: the safety plan's state"
+
+run psw-plan show alex-m --section goals
+ok '[ $rc -eq 0 ] && echo "$out" | grep -q "^GOALS" && ! echo "$out" | grep -q "^PROFILE\|^CONTACTS\|SAFETY"' "--section goals shows only the goals"
+run psw-plan show alex-m --section team,consent --format json
+is "$(jv .team.0.name)|$(jv .consent.0.scope)" "Dr Lee|share-with-gp" "--section with two sections, json"
+ok '! echo "$out" | grep -q "\"goals\""' "json --section leaves the others out"
+run psw-plan -e show alex-m --section referrals
+ok '[ $rc -eq 1 ]' "-e: an empty section exits 1"
+run psw-plan show alex-m --section nonsense
+ok '[ $rc -eq 2 ] && echo "$err" | grep -q "unknown section '\''nonsense'\''"' "unknown section: exit 2"
+run psw-plan show alex-m --format csv
+ok '[ $rc -eq 2 ]' "show --format csv: exit 2"
+run psw-plan show nobody
+ok '[ $rc -eq 3 ] && echo "$err" | grep -q "no client '\''nobody'\''"' "show an unknown client: exit 3"
+run psw-plan show ../etc
+ok '[ $rc -eq 2 ]' "show a bad id: exit 2"
+run psw-plan show
+ok '[ $rc -eq 2 ]' "show without an id: exit 2"
+
+# Risk flag and safety plan: a flagged assessment after the last review.
+psw-plan -q safety add alex-m --step warning-signs "Not sleeping"
+psw-plan -q safety reviewed alex-m --date 2026-11-01
+cat >>"$f" <<'YAML'
+assessments:
+  - {id: a1, instrument: phq-9, date: 2026-11-27, answers: [2, 2, 1, 2, 1, 1, 2, 1, 1]}
+YAML
+run psw-plan show alex-m
+ok 'echo "$out" | grep -q "a1  2026-11-27  phq-9  total 13, moderate  RISK high: suicidality"' "show: an assessment's score and risk flag"
+ok 'echo "$out" | grep -q "NOT REVIEWED SINCE THE RISK FLAG OF 2026-11-27"' "show: a safety plan not reviewed since the risk flag"
+run psw-plan safety show alex-m
+ok 'echo "$out" | grep -q "NOT REVIEWED SINCE THE RISK FLAG OF 2026-11-27"' "safety show: the same"
+run psw-plan show alex-m --format json --section assessments,safety
+is "$(jv .assessments.0.total) $(jv .assessments.0.risk) $(jv .safety_plan.review) $(jv .safety_plan.risk_flag)" "13 high review-due 2026-11-27" "json: score, risk and review state"
+
+printf 'psw: 1\nid: bad\nname: Bad\nstatus: active\nopened: 2026-13-01\n' >"$PSW_HOME/clients/bad.yaml"
+run psw-plan show bad
+ok '[ $rc -eq 3 ] && echo "$err" | grep -q "clients/bad.yaml:5:9:"' "show a file with problems: file:line:col, exit 3"
+rm -f "$PSW_HOME/clients/bad.yaml"
+
+done_testing
