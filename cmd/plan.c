@@ -29,6 +29,10 @@ static const char usage_text[] =
 "  validate [ID...]                 check client files; every problem\n"
 "  show ID [--section S] [--format text|md|json]\n"
 "                                   the whole plan\n"
+"  set ID KEY VALUE                 a profile field (name, dob, status...)\n"
+"  close ID --reason TEXT [--date D]  close the case\n"
+"  reopen ID [--status S] [--reason TEXT] [--date D]\n"
+"                                   reopen a closed case\n"
 "  new ID --name NAME [--dob DATE] [--worker W] [--status referred|active]\n"
 "       [--template NAME]\n"
 "                                   a new client file\n"
@@ -629,6 +633,9 @@ static const struct command commands[] = {
 	{ "need", plan_need, NULL },
 	{ "safety", plan_safety, NULL },
 	{ "show", plan_show, NULL },
+	{ "set", plan_set, NULL },
+	{ "close", plan_close, NULL },
+	{ "reopen", plan_reopen, NULL },
 };
 
 int

@@ -4,7 +4,8 @@
  *   plan.c        main, list, validate, new, note
  *   plan_goals.c  goal, action, review; templates for new
  *   plan_care.c   team, consent, strength, need, safety
- *   plan_show.c   show; set, close, reopen; edit
+ *   plan_show.c   show
+ *   plan_edit.c   set, close, reopen, edit
  *
  * Each function takes the subcommand's own argv (argv[0] is its name)
  * and returns the exit status.
@@ -35,6 +36,10 @@ int plan_consent(struct psw_cli *, int, char **);
 int plan_strength(struct psw_cli *, int, char **);
 int plan_need(struct psw_cli *, int, char **);
 int plan_safety(struct psw_cli *, int, char **);
+/* plan_edit.c */
+int plan_set(struct psw_cli *, int, char **);
+int plan_close(struct psw_cli *, int, char **);
+int plan_reopen(struct psw_cli *, int, char **);
 /* plan_show.c */
 int plan_show(struct psw_cli *, int, char **);
 /*

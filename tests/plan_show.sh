@@ -11,7 +11,8 @@ jv() {
 }
 
 # --- show --------------------------------------------------------------
-psw-plan -q new alex-m --name "Alex Morgan" --dob 1991-04-02 --worker sam
+psw-plan -q --as-of 2026-10-01 new alex-m --name "Alex Morgan" --dob 1991-04-02 \
+    --worker sam
 psw-plan -q goal add alex-m --domain housing --title "A tenancy of my own" \
     --target 2026-06-30 --why "somewhere safe"
 psw-plan -q action add alex-m g1 --title "Apply to Housing First" --due 2026-11-01
@@ -90,5 +91,112 @@ printf 'psw: 1\nid: bad\nname: Bad\nstatus: active\nopened: 2026-13-01\n' >"$PSW
 run psw-plan show bad
 ok '[ $rc -eq 3 ] && echo "$err" | grep -q "clients/bad.yaml:5:9:"' "show a file with problems: file:line:col, exit 3"
 rm -f "$PSW_HOME/clients/bad.yaml"
+
+# --- set ----------------------------------------------------------------
+d0=$(digest "$f")
+refused() {	# refused CODE PATTERN: exit CODE, the message, file untouched
+	[ "$rc" -eq "$1" ] && echo "$err" | grep -q -- "$2" &&
+	    [ "$(digest "$f")" = "$d0" ]
+}
+run psw-plan set alex-m email not-an-address
+ok 'refused 3 "is not an email address"' "set: a bad email is refused (exit 3), nothing written"
+run psw-plan set alex-m email "a b@example.org"
+ok 'refused 3 "is not an email address"' "set: an email with a space is refused"
+run psw-plan set alex-m dob 1991-02-30
+ok 'refused 3 "is not a date"' "set: a bad date is refused (exit 3)"
+run psw-plan set alex-m dob tomorrow
+ok 'refused 3 "in the future"' "set: a date of birth in the future is refused"
+run psw-plan set alex-m status sleeping
+ok 'refused 3 "unknown status"' "set: a bad status is refused (exit 3)"
+run psw-plan set alex-m status closed
+ok 'refused 3 "psw-plan close"' "set status closed points to close"
+run psw-plan set alex-m phone "call me"
+ok 'refused 3 "not a phone number"' "set: a bad phone number is refused"
+run psw-plan set alex-m name ""
+ok 'refused 3 "cannot be empty"' "set: the name cannot be removed"
+run psw-plan set alex-m name "$(printf 'Al\033[31m')"
+ok 'refused 3 "control characters"' "set: a name with an escape sequence is refused"
+run psw-plan set alex-m review-every soon
+ok 'refused 3 "not a duration"' "set: a bad review interval is refused"
+run psw-plan set alex-m favourite-colour blue
+ok 'refused 2 "unknown key"' "set: an unknown key is a usage error (exit 2)"
+run psw-plan set alex-m email
+ok 'refused 2 "needs a client id, a key and a value"' "set without a value: exit 2"
+run psw-plan set nobody email a@b.org
+ok '[ $rc -eq 3 ] && echo "$err" | grep -q "no client"' "set for an unknown client: exit 3"
+
+run psw-plan set alex-m email alex@example.org
+ok '[ $rc -eq 0 ] && [ "$out" = "set email of alex-m to alex@example.org" ]' "set email"
+run psw-plan set alex-m preferred-name Al
+run psw-plan set alex-m pronouns they/them
+run psw-plan set alex-m phone "+61 400 000 000"
+run psw-plan set alex-m address "$(printf '1 Long Rd\nNorthside 3000')"
+ok '[ $rc -eq 0 ] && [ "$out" = "set address of alex-m" ]' "set a two-line address"
+run psw-plan set alex-m dob 1991-04-03
+run psw-plan set alex-m worker kim
+is "$(sed -n '3,12p' "$f")" "name: Alex Morgan
+preferred-name: Al
+pronouns: they/them
+dob: 1991-04-03
+status: active
+opened: 2026-10-01
+worker: kim
+phone: '+61 400 000 000'
+email: alex@example.org
+address: |-" "new profile keys go in their place, not at the end"
+d1=$(digest "$f")
+run psw-plan set alex-m email alex@example.org
+ok '[ $rc -eq 0 ] && echo "$out" | grep -q "already" && [ "$(digest "$f")" = "$d1" ]' "set to the same value writes nothing"
+run psw-plan set alex-m phone ""
+ok '[ $rc -eq 0 ] && [ "$out" = "removed phone of alex-m" ] && ! grep -q "^phone:" "$f"' "an empty value removes an optional key"
+run psw-plan set alex-m review-every 30d
+ok '[ $rc -eq 0 ] && [ "$out" = "set review-every of alex-m to 30d, next review 2026-10-31" ]' "set review-every moves the next review"
+run psw-plan set alex-m status on-hold
+ok '[ $rc -eq 0 ] && grep -q "^  - {date: 2026-11-28, status: on-hold, by: " "$f"' "a status change is kept in the history"
+run psw-plan show alex-m --format json --section profile
+is "$(jv .preferred_name)|$(jv .pronouns)|$(jv .email)|$(jv .dob)|$(jv .worker)|$(jv .review.every)|$(jv .status)" "Al|they/them|alex@example.org|1991-04-03|kim|30d|on-hold" "show reads back what set wrote"
+is "$(jv .address)" '1 Long Rd\nNorthside 3000' "a multi-line address kept verbatim"
+
+# --- close and reopen --------------------------------------------------------
+psw-plan -q set alex-m status active
+d0=$(digest "$f")
+run psw-plan close alex-m
+ok 'refused 2 "needs --reason"' "close without a reason: exit 2"
+run psw-plan close alex-m --reason "   "
+ok 'refused 2 "needs --reason"' "close with a blank reason: exit 2"
+run psw-plan close alex-m --reason x --date 2026-13-01
+ok 'refused 2 "is not a date"' "close with a bad date: exit 2"
+run psw-plan close alex-m --reason x --date tomorrow
+ok 'refused 2 "future"' "close in the future: exit 2"
+run psw-plan close alex-m --reason x --date 2026-01-01
+ok 'refused 3 "before the case was opened"' "close before the case opened: exit 3"
+run psw-plan reopen alex-m
+ok 'refused 3 "is not closed"' "reopen an open case: exit 3"
+run psw-plan close nobody --reason x
+ok '[ $rc -eq 3 ]' "close an unknown client: exit 3"
+run psw-plan close alex-m --reason "Moved interstate" --date yesterday
+ok '[ $rc -eq 0 ] && [ "$out" = "closed alex-m on 2026-11-27" ]' "close"
+ok 'grep -q "^status: closed$" "$f" && grep -q "^closed: 2026-11-27$" "$f"' "status and closed date written"
+ok 'grep -q "{date: 2026-11-27, status: closed, by: .*, reason: Moved interstate}" "$f"' "the closing kept with who, when, why"
+ok 'grep -q "id: t1, name: Dr Lee" "$f" && grep -q "id: k1, scope: share-with-gp" "$f"' "team and consent records kept"
+run psw-plan show alex-m
+ok 'echo "$out" | head -1 | grep -q "CLOSED" && ! echo "$out" | grep -q OVERDUE' "show: a closed case, nothing overdue"
+d0=$(digest "$f")
+run psw-plan close alex-m --reason again
+ok 'refused 3 "closed already"' "closing twice: exit 3"
+run psw-plan set alex-m status active
+ok 'refused 3 "reopen"' "set status of a closed case points to reopen"
+run psw-plan reopen alex-m --status closed
+ok 'refused 2 "referred, active or on-hold"' "reopen --status closed: exit 2"
+run psw-plan reopen alex-m --date 2026-11-01
+ok 'refused 3 "before the case was closed"' "reopen before the closing: exit 3"
+run psw-plan reopen alex-m --reason "Back in town"
+ok '[ $rc -eq 0 ] && echo "$out" | grep -q "^reopened alex-m on 2026-11-28 (active)"' "reopen"
+ok 'grep -q "^status: active$" "$f" && ! grep -q "^closed:" "$f"' "status active, closed date gone"
+ok 'grep -q "status: closed, by: .*, reason: Moved interstate}" "$f" && grep -q "status: active, by: .*, reason: Back in town}" "$f"' "history keeps the closing and the reopening"
+run psw-plan show alex-m --format json --section profile
+is "$(jv .history.0.status)|$(jv .history.0.reason)|$(jv .history.0.date)|$(jv .history.3.status)|$(jv .history.3.reason)" "closed|Moved interstate|2026-11-27|active|Back in town" "json: the history, oldest first, field by field"
+run psw-plan validate alex-m
+ok '[ $rc -eq 0 ]' "the file is valid after set, close and reopen"
 
 done_testing
