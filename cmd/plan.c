@@ -33,10 +33,11 @@ static const char usage_text[] =
 "  close ID --reason TEXT [--date D]  close the case\n"
 "  reopen ID [--status S] [--reason TEXT] [--date D]\n"
 "                                   reopen a closed case\n"
+"  edit ID                          the client's file in $VISUAL/$EDITOR\n"
 "  new ID --name NAME [--dob DATE] [--worker W] [--status referred|active]\n"
 "       [--template NAME]\n"
 "                                   a new client file\n"
-"  note ID [--kind K] [--minutes N] [--date D] TEXT|-\n"
+"  note ID [--kind K] [--minutes N] [--date D] [TEXT|-]\n"
 "                                   log a contact (session note)\n"
 "  goal add|set|progress|list ID ...  the client's goals\n"
 "  action add|done|set ID ...       steps towards a goal\n"
@@ -543,10 +544,14 @@ cmd_note(struct psw_cli *cli, int argc, char **argv)
 
 	rc = psw_cli_parse(cli, argc, argv, local, 3, note_opt, &o,
 	    "usage: psw-plan note ID [--kind K] [--minutes N] [--date D] "
-	    "TEXT|-\n");
+	    "[TEXT|-]\n"
+	    "Without TEXT, on a terminal: the note is written in $VISUAL, "
+	    "$EDITOR or vi.\n");
 	if (rc >= 0)
 		return rc;
-	if (argc - optind != 2)
+	/* No text: the editor, when a person is at the terminal. */
+	if (argc - optind != 2 && !(argc - optind == 1 &&
+	    isatty(STDIN_FILENO)))
 		return psw_cli_usage_error(cli, "note needs a client id and the "
 		    "text (or - to read it from standard input)");
 	id = argv[optind];
@@ -570,7 +575,12 @@ cmd_note(struct psw_cli *cli, int argc, char **argv)
 	when = cli->today;
 	if (o.date != NULL && psw_date_parse(o.date, cli->today, &when, &e) < 0)
 		return psw_cli_usage_error(cli, "--date: %s", e.msg);
-	if (strcmp(argv[optind + 1], "-") == 0) {
+	if (argc - optind == 1) {
+		if ((rc = plan_editor_text(cli, "note.txt", &text)) >= 0) {
+			psw_buf_release(&text);
+			return rc;
+		}
+	} else if (strcmp(argv[optind + 1], "-") == 0) {
 		if (psw_cli_read_stdin(&text) < 0) {
 			psw_buf_release(&text);
 			return psw_cli_usage_error(cli, "cannot read the note "
@@ -636,6 +646,7 @@ static const struct command commands[] = {
 	{ "set", plan_set, NULL },
 	{ "close", plan_close, NULL },
 	{ "reopen", plan_reopen, NULL },
+	{ "edit", plan_edit, NULL },
 };
 
 int

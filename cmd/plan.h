@@ -15,6 +15,7 @@
 
 #include "cli.h"
 
+struct psw_buf;
 struct psw_client;
 struct psw_doc;
 struct psw_template;
@@ -40,6 +41,14 @@ int plan_safety(struct psw_cli *, int, char **);
 int plan_set(struct psw_cli *, int, char **);
 int plan_close(struct psw_cli *, int, char **);
 int plan_reopen(struct psw_cli *, int, char **);
+int plan_edit(struct psw_cli *, int, char **);
+/*
+ * Text from the editor ($VISUAL, $EDITOR, vi) on an empty private file
+ * named fname: -1 when out holds it (the caller releases it), else the
+ * exit status after saying why not.
+ */
+int plan_editor_text(struct psw_cli *, const char *fname,
+    struct psw_buf *out);
 /* plan_show.c */
 int plan_show(struct psw_cli *, int, char **);
 /*

@@ -648,3 +648,483 @@ plan_reopen(struct psw_cli *cli, int argc, char **argv)
 	}
 	return 0;
 }
+
+/* --- edit ------------------------------------------------------------ */
+
+/*
+ * Read the whole file at path into b (at most PSW_DOC_MAX_BYTES + 1
+ * bytes, so an oversized file shows).  Returns 0, 1 when there is no
+ * file, or -code (e filled).
+ */
+static int
+slurp(const char *path, const char *name, struct psw_buf *b,
+    struct psw_err *e)
+{
+	char chunk[8192];
+	struct stat sb;
+	ssize_t n;
+	int fd;
+
+	psw_buf_reset(b);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0 && errno == ENOENT)
+		return 1;
+	if (fd < 0)
+		return psw_error_errno(e, PSW_EIO, errno, "cannot open '%s'%s",
+		    name, errno == ELOOP ? " (a symbolic link)" : "");
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		return psw_error(e, PSW_EIO, "'%s' is not a regular file",
+		    name);
+	}
+	while ((n = read(fd, chunk, sizeof chunk)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			n = errno;
+			close(fd);
+			return psw_error_errno(e, PSW_EIO, (int)n, "cannot read "
+			    "'%s'", name);
+		}
+		if (psw_buf_add(b, chunk, (size_t)n) < 0) {
+			close(fd);
+			return psw_error(e, PSW_EIO, "out of memory");
+		}
+		if (b->len > PSW_DOC_MAX_BYTES)
+			break;
+	}
+	close(fd);
+	if (b->s == NULL && psw_buf_grow(b, 1) < 0)
+		return psw_error(e, PSW_EIO, "out of memory");
+	return 0;
+}
+
+/* Write len bytes to a new file path, 0600; 0 or -code. */
+static int
+write_new(const char *path, const char *data, size_t len, struct psw_err *e)
+{
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+	    O_NOFOLLOW, 0600)) < 0)
+		return psw_error_errno(e, PSW_EIO, errno, "cannot create '%s'",
+		    path);
+	while (len > 0) {
+		if ((n = write(fd, data, len)) < 0) {
+			if (errno == EINTR)
+				continue;
+			n = errno;
+			close(fd);
+			return psw_error_errno(e, PSW_EIO, (int)n, "cannot write "
+			    "'%s'", path);
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	if (close(fd) < 0)
+		return psw_error_errno(e, PSW_EIO, errno, "cannot write '%s'",
+		    path);
+	return 0;
+}
+
+/* A private copy: a new 0700 folder in $TMPDIR (or /tmp), the file 0600. */
+struct scratch {
+	char dir[4096];
+	char file[4200];
+	int made;
+};
+
+static int
+scratch_make(struct scratch *sc, const char *fname, const char *data,
+    size_t len, struct psw_err *e)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	sc->made = 0;
+	if (tmp == NULL || *tmp != '/')
+		tmp = "/tmp";
+	if ((size_t)snprintf(sc->dir, sizeof sc->dir, "%s/psw-edit.XXXXXX",
+	    tmp) >= sizeof sc->dir)
+		return psw_error(e, PSW_EIO, "TMPDIR is too long");
+	if (mkdtemp(sc->dir) == NULL)
+		return psw_error_errno(e, PSW_EIO, errno, "cannot make a "
+		    "private folder in '%s'", tmp);
+	sc->made = 1;
+	snprintf(sc->file, sizeof sc->file, "%s/%s", sc->dir, fname);
+	return write_new(sc->file, data, len, e);
+}
+
+/* Remove the copy and its folder. */
+static void
+scratch_drop(struct scratch *sc)
+{
+	if (!sc->made)
+		return;
+	unlink(sc->file);
+	rmdir(sc->dir);
+	sc->made = 0;
+}
+
+/*
+ * Run the editor on path: $VISUAL, else $EDITOR, else vi, through sh so
+ * that "emacs -nw" works.  psw-plan ignores SIGINT and SIGQUIT meanwhile:
+ * they are the editor's.  0, or -PSW_EIO when it cannot run or fails.
+ */
+static int
+run_editor(const char *path, struct psw_err *e)
+{
+	struct sigaction ign, oint, oquit;
+	const char *ed = getenv("VISUAL");
+	struct psw_buf cmd = PSW_BUF_INIT;
+	int status, rc = 0;
+	pid_t pid;
+
+	if (ed == NULL || *ed == '\0')
+		ed = getenv("EDITOR");
+	if (ed == NULL || *ed == '\0')
+		ed = "vi";
+	if (psw_buf_addf(&cmd, "%s \"$@\"", ed) < 0)
+		return psw_error(e, PSW_EIO, "out of memory");
+	memset(&ign, 0, sizeof ign);
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGINT, &ign, &oint);
+	sigaction(SIGQUIT, &ign, &oquit);
+	fflush(NULL);
+	if ((pid = fork()) < 0) {
+		rc = psw_error_errno(e, PSW_EIO, errno, "cannot start the "
+		    "editor");
+		goto out;
+	}
+	if (pid == 0) {
+		sigaction(SIGINT, &oint, NULL);
+		sigaction(SIGQUIT, &oquit, NULL);
+		execl("/bin/sh", "sh", "-c", cmd.s, ed, path, (char *)NULL);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			rc = psw_error_errno(e, PSW_EIO, errno, "cannot wait "
+			    "for the editor");
+			goto out;
+		}
+	}
+	if (WIFSIGNALED(status))
+		rc = psw_error(e, PSW_EIO, "the editor '%s' was killed by "
+		    "signal %d", ed, WTERMSIG(status));
+	else if (WEXITSTATUS(status) != 0)
+		rc = psw_error(e, PSW_EIO, "the editor '%s' exited with "
+		    "status %d", ed, WEXITSTATUS(status));
+out:
+	sigaction(SIGINT, &oint, NULL);
+	sigaction(SIGQUIT, &oquit, NULL);
+	psw_buf_release(&cmd);
+	return rc;
+}
+
+int
+plan_editor_text(struct psw_cli *cli, const char *fname, struct psw_buf *out)
+{
+	struct scratch sc;
+	struct psw_err e;
+	int rc;
+
+	if (scratch_make(&sc, fname, "", 0, &e) < 0 ||
+	    run_editor(sc.file, &e) < 0 ||
+	    (rc = slurp(sc.file, sc.file, out, &e)) < 0) {
+		scratch_drop(&sc);
+		return psw_cli_fail(cli, &e);
+	}
+	scratch_drop(&sc);
+	if (rc == 1 || out->len > PSW_DOC_MAX_SCALAR) {
+		psw_error(&e, PSW_EUSAGE, "the editor left no text, or more "
+		    "than %d bytes", PSW_DOC_MAX_SCALAR);
+		return psw_cli_fail(cli, &e);
+	}
+	return -1;
+}
+
+#define EDIT_MARK "# psw-plan: "
+
+/* Bytes of the problem lines edit put at the top of the copy. */
+static size_t
+header_len(const char *s, size_t len, int *lines)
+{
+	size_t at = 0, ml = strlen(EDIT_MARK);
+	const char *nl;
+
+	*lines = 0;
+	while (len - at >= ml && memcmp(s + at, EDIT_MARK, ml) == 0 &&
+	    (nl = memchr(s + at, '\n', len - at)) != NULL) {
+		at = (size_t)(nl - s) + 1;
+		(*lines)++;
+	}
+	return at;
+}
+
+/*
+ * Validate text (len bytes) as client id's file.  Every problem goes to
+ * d with lines counted from the text's start; *doc and *c are set when it
+ * parses.  0 valid, -PSW_EDATA, -PSW_EIO.
+ */
+static int
+check_text(const char *id, const char *name, const char *text, size_t len,
+    struct psw_doc **doc, struct psw_client **c, struct psw_diags *d)
+{
+	struct psw_err e;
+	int rc;
+
+	*doc = NULL;
+	*c = NULL;
+	if (len > PSW_DOC_MAX_BYTES) {
+		psw_diags_add(d, name, 0, 0, "the file is larger than %d bytes",
+		    PSW_DOC_MAX_BYTES);
+		return -PSW_EDATA;
+	}
+	if ((rc = psw_doc_load_mem(text, len, name, doc, &e)) < 0) {
+		if (rc == -PSW_EDATA)
+			psw_diags_add_err(d, &e);
+		return rc;
+	}
+	return psw_client_read(*doc, id, c, d);
+}
+
+/* Print the problems, lines shifted by `shift` (the header shown). */
+static void
+print_problems(struct psw_cli *cli, const struct psw_diags *d, int shift)
+{
+	char line[PSW_ERR_MSG + 600];
+	struct psw_err pe;
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		psw_err_clear(&pe);
+		snprintf(pe.file, sizeof pe.file, "%s", d->v[i].file ?
+		    d->v[i].file : "");
+		pe.line = d->v[i].line > 0 ? d->v[i].line + shift : 0;
+		pe.col = d->v[i].col;
+		snprintf(pe.msg, sizeof pe.msg, "%s", d->v[i].msg);
+		fprintf(stderr, "%s: %s\n", cli->prog,
+		    psw_err_format(&pe, line, sizeof line));
+	}
+}
+
+/* Ask on the terminal whether to edit again; 1 yes, 0 no. */
+static int
+ask_again(struct psw_cli *cli)
+{
+	char ans[64];
+
+	fprintf(stderr, "%s: edit again, with the problems at the top? "
+	    "[Y/n] ", cli->prog);
+	fflush(stderr);
+	if (fgets(ans, sizeof ans, stdin) == NULL)
+		return 0;
+	return ans[0] != 'n' && ans[0] != 'N' && ans[0] != 'q' &&
+	    ans[0] != 'Q';
+}
+
+/* The copy again, the problems as comment lines at its top. */
+static int
+put_header(const struct scratch *sc, const struct psw_diags *d,
+    const char *body, size_t len, struct psw_err *e)
+{
+	struct psw_buf b = PSW_BUF_INIT;
+	size_t i, k;
+	int rc;
+
+	for (i = 0; i < d->n; i++) {
+		psw_buf_adds(&b, EDIT_MARK);
+		if (d->v[i].line > 0)
+			psw_buf_addf(&b, "line %d, column %d: ",
+			    d->v[i].line + (int)d->n, d->v[i].col);
+		for (k = 0; d->v[i].msg[k] != '\0'; k++)
+			psw_buf_addc(&b, d->v[i].msg[k] == '\n' ? ' ' :
+			    d->v[i].msg[k]);
+		psw_buf_addc(&b, '\n');
+	}
+	psw_buf_add(&b, body, len);
+	if (b.oom) {
+		psw_buf_release(&b);
+		return psw_error(e, PSW_EIO, "out of memory");
+	}
+	rc = write_new(sc->file, b.s ? b.s : "", b.len, e);
+	psw_buf_release(&b);
+	return rc;
+}
+
+/*
+ * Replace client id's file with text, if it still holds exactly `orig`:
+ * under the client's lock, compare, write atomically, audit, index.
+ * 0, or -code (-PSW_ELOCKED when it changed meanwhile).
+ */
+static int
+replace_if_same(struct psw_cli *cli, const char *id, const char *path,
+    const char *name, const struct psw_buf *orig, const char *text,
+    size_t len, const struct psw_client *c, struct psw_err *e)
+{
+	struct psw_buf now = PSW_BUF_INIT;
+	struct psw_lock lk = { NULL, 0, 0, 0 };
+	struct psw_index ix;
+	struct psw_err ie;
+	char lockpath[4200];
+	struct stat sb;
+	int rc;
+
+	snprintf(lockpath, sizeof lockpath, "%s.lock", path);
+	if ((rc = psw_lock_take(&cli->store, &lk, lockpath,
+	    cli->store.set.lock_timeout_ms, e)) < 0)
+		goto out;
+	if ((rc = slurp(path, name, &now, e)) < 0)
+		goto out;
+	if (rc == 1 || now.len != orig->len ||
+	    memcmp(now.s, orig->s, orig->len) != 0) {
+		rc = psw_error(e, PSW_ELOCKED, "%s was %s while you were "
+		    "editing it; nothing written", name, rc == 1 ? "removed" :
+		    "changed by someone else");
+		goto out;
+	}
+	if ((rc = psw_write_tmp(path, name, text, len, e)) < 0)
+		goto out;
+	if ((rc = psw_audit(&cli->store, "edit", id, e)) < 0) {
+		psw_discard(path);
+		goto out;
+	}
+	if ((rc = psw_replace(path, name, e)) < 0)
+		goto out;
+	/* Written: an index problem is only a warning now. */
+	if (stat(path, &sb) == 0) {
+		if (psw_index_open(&ix, &cli->store, &ie) < 0) {
+			psw_cli_warn(cli, "%s (the next command will catch up)",
+			    ie.msg);
+		} else {
+			if (psw_index_put(&ix, id, c, &sb, &ie) < 0)
+				psw_cli_warn(cli, "%s (the next command will "
+				    "catch up)", ie.msg);
+			psw_index_close(&ix);
+		}
+	}
+	rc = 0;
+out:
+	psw_lock_release(&lk);
+	psw_buf_release(&now);
+	return rc;
+}
+
+int
+plan_edit(struct psw_cli *cli, int argc, char **argv)
+{
+	struct psw_diags d = PSW_DIAGS_INIT;
+	struct psw_buf orig = PSW_BUF_INIT, cur = PSW_BUF_INIT;
+	struct psw_doc *doc = NULL;
+	struct psw_client *c;
+	struct scratch sc = { "", "", 0 };
+	char name[96], fname[PSW_ID_MAX + 8];
+	enum psw_format fmt;
+	struct psw_err e;
+	const char *id, *body;
+	char *path = NULL;
+	size_t hlen, blen;
+	int rc, hlines, tty = isatty(STDIN_FILENO);
+
+	rc = psw_cli_parse(cli, argc, argv, NULL, 0, NULL, NULL,
+	    "usage: psw-plan edit ID\n"
+	    "Opens $VISUAL, else $EDITOR, else vi, on a private copy of the "
+	    "client's file.\n");
+	if (rc >= 0)
+		return rc;
+	if (argc - optind != 1)
+		return psw_cli_usage_error(cli, "edit needs one client id");
+	id = argv[optind];
+	if (psw_id_check(id, &e) < 0)
+		return psw_cli_usage_error(cli, "%s", e.msg);
+	if (psw_cli_format(cli, PSW_FMT_LISTING, &fmt, &e) < 0 ||
+	    psw_cli_today(cli, &e) < 0)
+		return psw_cli_usage_error(cli, "%s", e.msg);
+	if (psw_cli_open(cli, PSW_CLI_WRITE | PSW_CLI_NOINDEX, &e) < 0)
+		return psw_cli_fail(cli, &e);
+	psw_store_client_name(id, name, sizeof name);
+	if ((path = psw_store_client_path(&cli->store, id)) == NULL) {
+		psw_error(&e, PSW_EIO, "out of memory");
+		goto fail;
+	}
+	if ((rc = slurp(path, name, &orig, &e)) < 0)
+		goto fail;
+	if (rc == 1) {
+		psw_error(&e, PSW_EDATA, "no client '%s' (%s does not exist)",
+		    id, name);
+		goto fail;
+	}
+	snprintf(fname, sizeof fname, "%s.yaml", id);
+	if (scratch_make(&sc, fname, orig.s, orig.len, &e) < 0) {
+		scratch_drop(&sc);
+		goto fail;
+	}
+	for (;;) {
+		if (run_editor(sc.file, &e) < 0 ||
+		    slurp(sc.file, sc.file, &cur, &e) < 0)
+			goto keep;
+		hlen = header_len(cur.s, cur.len, &hlines);
+		body = cur.s + hlen;
+		blen = cur.len - hlen;
+		if (blen == orig.len && memcmp(body, orig.s, blen) == 0) {
+			scratch_drop(&sc);
+			if (!cli->quiet)
+				printf("no changes to %s\n", id);
+			rc = 0;
+			goto out;
+		}
+		psw_doc_free(doc);
+		psw_diags_release(&d);
+		rc = check_text(id, sc.file, body, blen, &doc, &c, &d);
+		if (rc == -PSW_EIO) {
+			psw_error(&e, PSW_EIO, "out of memory");
+			goto keep;
+		}
+		if (rc == 0)
+			break;
+		print_problems(cli, &d, hlines);
+		fprintf(stderr, "%s: %zu problem%s; %s is unchanged\n",
+		    cli->prog, d.n, d.n == 1 ? "" : "s", name);
+		if (!tty || !ask_again(cli)) {
+			fprintf(stderr, "%s: your copy is kept in %s\n",
+			    cli->prog, sc.file);
+			rc = PSW_EDATA;
+			goto out;
+		}
+		if (put_header(&sc, &d, body, blen, &e) < 0)
+			goto keep;
+	}
+	rc = replace_if_same(cli, id, path, name, &orig, body, blen, c, &e);
+	if (rc < 0)
+		goto keep;
+	scratch_drop(&sc);
+	if (!cli->quiet)
+		printf("updated %s\n", id);
+	rc = 0;
+	goto out;
+keep:
+	/* The person's work is never thrown away: say where, same line. */
+	if (sc.made && cur.s != NULL && !(cur.len == orig.len &&
+	    memcmp(cur.s, orig.s, orig.len) == 0)) {
+		size_t n = strlen(e.msg);
+
+		if (n + 24 + strlen(sc.file) < sizeof e.msg) {
+			memcpy(e.msg + n, "; your copy is kept in ", 23);
+			memcpy(e.msg + n + 23, sc.file, strlen(sc.file) + 1);
+		}
+	} else
+		scratch_drop(&sc);
+	rc = psw_cli_fail(cli, &e);
+	goto out;
+fail:
+	rc = psw_cli_fail(cli, &e);
+out:
+	psw_doc_free(doc);
+	psw_diags_release(&d);
+	psw_buf_release(&orig);
+	psw_buf_release(&cur);
+	free(path);
+	return rc;
+}

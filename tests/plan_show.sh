@@ -199,4 +199,118 @@ is "$(jv .history.0.status)|$(jv .history.0.reason)|$(jv .history.0.date)|$(jv .
 run psw-plan validate alex-m
 ok '[ $rc -eq 0 ]' "the file is valid after set, close and reopen"
 
+# --- edit ---------------------------------------------------------------
+TMPDIR="$tap_tmp/tmp"
+export TMPDIR
+mkdir -p "$TMPDIR"
+ed="$tap_tmp/editors"
+mkdir -p "$ed"
+# valid: a change, and a record of how the copy was made.
+cat >"$ed/valid" <<'SH'
+#!/bin/sh
+stat -c '%a' "$1" >"$ED_LOG"
+stat -c '%a' "$(dirname "$1")" >>"$ED_LOG"
+ls "$PSW_HOME/clients/" | grep -c 'lock$' >>"$ED_LOG"
+sed -i 's/^name: .*/name: Alex M. Morgan  # changed by hand/' "$1"
+SH
+# invalid: a status that does not exist.
+printf '#!/bin/sh\nsed -i "s/^status: .*/status: sleeping/" "$1"\n' >"$ed/invalid"
+# concurrent: while the editor is open, another command writes the file.
+cat >"$ed/concurrent" <<'SH'
+#!/bin/sh
+sed -i 's/^name: .*/name: Mine/' "$1"
+psw-plan note alex-m "written while the editor was open" >/dev/null
+SH
+printf '#!/bin/sh\nexit 0\n' >"$ed/nochange"
+printf '#!/bin/sh\nexit 7\n' >"$ed/fails"
+printf '#!/bin/sh\necho visual >"$ED_LOG"\n' >"$ed/visual"
+chmod +x "$ed"/*
+ED_LOG="$tap_tmp/edlog"
+export ED_LOG
+
+d0=$(digest "$f")
+run env EDITOR="$ed/nochange" psw-plan edit alex-m
+ok '[ $rc -eq 0 ] && [ "$out" = "no changes to alex-m" ] && [ "$(digest "$f")" = "$d0" ]' "edit, no change: exit 0, nothing written"
+ok '[ -z "$(ls "$TMPDIR")" ]' "edit, no change: the private copy is removed"
+n0=$(grep -c . "$PSW_HOME/audit.log")
+run env VISUAL= EDITOR="$ed/valid" psw-plan edit alex-m
+ok '[ $rc -eq 0 ] && [ "$out" = "updated alex-m" ] && grep -q "^name: Alex M. Morgan  # changed by hand$" "$f"' "edit, valid change: written as edited (the comment too)"
+is "$(cat "$ED_LOG" | tr '\n' ' ')" "600 700 0 " "the copy is 0600 in a 0700 folder, and no lock is held while the editor runs"
+ok '[ -z "$(ls "$TMPDIR")" ]' "edit, saved: the private copy is removed"
+ok '[ "$(grep -c . "$PSW_HOME/audit.log")" -gt "$n0" ] && tail -1 "$PSW_HOME/audit.log" | grep -q "edit.alex-m"' "edit is in the audit log"
+run psw-plan list --format tsv
+ok 'echo "$out" | grep -q "^alex-m	Alex M. Morgan	"' "the index knows the edit"
+run env VISUAL="$ed/visual" EDITOR="$ed/valid" psw-plan edit alex-m
+ok '[ "$(cat "$ED_LOG")" = visual ] && [ $rc -eq 0 ]' "VISUAL comes before EDITOR"
+
+d0=$(digest "$f")
+run env EDITOR="$ed/invalid" psw-plan edit alex-m </dev/null
+ok '[ $rc -eq 3 ] && [ "$(digest "$f")" = "$d0" ]' "edit, invalid change: exit 3, the file byte-identical"
+ok 'echo "$err" | grep -q "^psw-plan: $TMPDIR/psw-edit\.[^/]*/alex-m\.yaml:[0-9]*:9: '\''status'\'' must be"' "the problem named with file:line:col"
+ok '! echo "$err" | grep -q "edit again"' "stdin not a terminal: nothing interactive"
+kept=$(echo "$err" | sed -n 's/^psw-plan: your copy is kept in //p')
+ok '[ -f "$kept" ] && grep -q "^status: sleeping$" "$kept"' "the rejected copy is kept, and says where"
+rm -rf "$TMPDIR"/psw-edit.*
+
+d0=$(digest "$f")
+run env EDITOR="$ed/concurrent" psw-plan edit alex-m
+ok '[ $rc -eq 4 ] && echo "$err" | grep -q "changed by someone else while you were editing"' "edit, concurrent change: exit 4"
+ok 'grep -q "written while the editor was open" "$f" && ! grep -q "^name: Mine" "$f"' "the other write stands; nothing overwritten"
+kept=$(echo "$err" | sed -n 's/^psw-plan: .*; your copy is kept in //p')
+ok '[ "$(echo "$err" | grep -c .)" -eq 1 ] && [ -f "$kept" ] && grep -q "^name: Mine$" "$kept"' "the edited copy is kept too (said on the same line)"
+rm -rf "$TMPDIR"/psw-edit.*
+
+d0=$(digest "$f")
+run env EDITOR="$ed/fails" psw-plan edit alex-m
+ok '[ $rc -eq 5 ] && echo "$err" | grep -q "exited with status 7" && [ "$(digest "$f")" = "$d0" ]' "edit, the editor fails: exit 5, nothing written"
+run env EDITOR="$ed/valid" psw-plan edit nobody
+ok '[ $rc -eq 3 ] && echo "$err" | grep -q "no client"' "edit an unknown client: exit 3"
+run psw-plan edit
+ok '[ $rc -eq 2 ]' "edit without an id: exit 2"
+
+# A broken file can be mended with edit (the original is not parsed).
+cp "$f" "$tap_tmp/good.yaml"
+sed -i 's/^opened: .*/opened: someday/' "$f"
+printf '#!/bin/sh\ncp "%s" "$1"\n' "$tap_tmp/good.yaml" >"$ed/mend"
+chmod +x "$ed/mend"
+run env EDITOR="$ed/mend" psw-plan edit alex-m
+ok '[ $rc -eq 0 ] && cmp -s "$f" "$tap_tmp/good.yaml"' "edit mends a file that has problems"
+
+# On a terminal, an invalid edit is offered again with the problems on top.
+if command -v script >/dev/null 2>&1; then
+	cat >"$ed/twice" <<'SH'
+#!/bin/sh
+if grep -q '^# psw-plan: ' "$1"; then
+	cp "$1" "$ED_LOG"
+	sed -i 's/^status: .*/status: on-hold/' "$1"
+else
+	sed -i 's/^status: .*/status: sleeping/' "$1"
+fi
+SH
+	chmod +x "$ed/twice"
+	printf 'y\n' >"$tap_tmp/yes"
+	sl=$(grep -n '^status:' "$f" | cut -d: -f1)
+	run env EDITOR="$ed/twice" script -qec "psw-plan edit alex-m" /dev/null <"$tap_tmp/yes"
+	ok '[ $rc -eq 0 ] && grep -q "^status: on-hold$" "$f"' "terminal: edit again after an invalid save, then saved"
+	ok 'head -1 "$ED_LOG" | grep -q "^# psw-plan: line $((sl + 1)), column 9: '\''status'\'' must be" && sed -n "$((sl + 1))p" "$ED_LOG" | grep -q "^status: sleeping"' "the problems are at the top, lines counted in the file shown"
+	ok '! grep -q "^# psw-plan" "$f"' "the problem lines are not written to the client file"
+	d0=$(digest "$f")
+	printf 'n\n' >"$tap_tmp/no"
+	run env EDITOR="$ed/invalid" script -qec "psw-plan edit alex-m" /dev/null <"$tap_tmp/no"
+	ok '[ $rc -eq 3 ] && [ "$(digest "$f")" = "$d0" ] && echo "$out" | grep -q "your copy is kept"' "terminal: answering no keeps the copy, exit 3"
+	rm -rf "$TMPDIR"/psw-edit.*
+	printf '#!/bin/sh\nprintf "From the editor.\\nSecond line.\\n" >"$1"\n' >"$ed/note"
+	chmod +x "$ed/note"
+	run env EDITOR="$ed/note" script -qec "psw-plan note alex-m --kind video" /dev/null </dev/null
+	ok '[ $rc -eq 0 ] && grep -q "From the editor" "$f"' "note without text on a terminal: the editor"
+	d0=$(digest "$f")
+	run env EDITOR="$ed/nochange" script -qec "psw-plan note alex-m" /dev/null </dev/null
+	ok '[ $rc -eq 2 ] && echo "$out" | grep -q "the note is empty" && [ "$(digest "$f")" = "$d0" ]' "an empty note from the editor: exit 2, nothing written"
+else
+	echo "# no script(1): the terminal cases are not run"
+fi
+run psw-plan note alex-m </dev/null
+ok '[ $rc -eq 2 ]' "note without text, stdin not a terminal: exit 2"
+ok '[ -z "$(ls "$TMPDIR")" ]' "no private copies left behind"
+
 done_testing
