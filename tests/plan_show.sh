@@ -313,4 +313,36 @@ run psw-plan note alex-m </dev/null
 ok '[ $rc -eq 2 ]' "note without text, stdin not a terminal: exit 2"
 ok '[ -z "$(ls "$TMPDIR")" ]' "no private copies left behind"
 
+# --- list --risk and the list columns ------------------------------------
+psw-plan -q --as-of 2026-09-01 new bo --name "Bo K" --worker kim
+psw-plan -q note bo --date 2026-11-20 "seen"
+psw-plan -q goal add bo --domain money --title "A budget"
+psw-plan -q goal add bo --domain social --title "A club"
+psw-plan -q goal set bo g2 --status achieved
+psw-plan -q new cy --name "Cy" --worker kim
+cat >>"$PSW_HOME/clients/bo.yaml" <<'YAML'
+assessments:
+  - {id: a1, instrument: phq-9, date: 2026-11-01, answers: [1, 1, 1, 1, 1, 1, 1, 1, 2]}
+  - {id: a2, instrument: gad-7, date: 2026-11-20, answers: [0, 0, 0, 0, 0, 0, 0]}
+YAML
+cat >>"$PSW_HOME/clients/cy.yaml" <<'YAML'
+assessments:
+  - {id: a1, instrument: phq-9, date: 2026-11-01, answers: [1, 1, 1, 1, 1, 1, 1, 1, 2]}
+  - {id: a2, instrument: phq-9, date: 2026-11-20, answers: [1, 1, 1, 1, 1, 1, 1, 1, 0]}
+  - {id: a3, instrument: phq-9, date: 2026-11-25, answers: [1, 1, 1, 1, 1, 1, 1, 1, 3], voided: 2026-11-26, void-reason: wrong client}
+YAML
+run psw-plan list --risk --format tsv
+is "$(echo "$out" | cut -f1 | tr '\n' ' ')" "alex-m bo " "--risk: the latest of an instrument flags (a later other instrument does not clear it); a later unflagged score clears it; a voided one counts for nothing"
+run psw-plan list --format tsv
+is "$(echo "$out" | grep '^bo	' | cut -f5-8)" "2026-09-01	2026-11-20	2026-11-30	1" "list columns: opened, last contact, next review, open goals"
+run psw-plan list
+ok 'echo "$out" | head -1 | grep -q "LAST_CONTACT  NEXT_REVIEW  OPEN_GOALS$"' "list text header names the columns"
+run psw-plan -e list --risk --status closed
+ok '[ $rc -eq 1 ] && [ -z "$out" ]' "--risk with nothing to show and -e: exit 1"
+run psw-plan list --risk=yes
+ok '[ $rc -eq 2 ]' "--risk takes no value"
+psw-plan -q set alex-m worker sam
+run psw-plan list --risk --worker kim --format json
+is "$(jv .0.id)" "bo" "--risk combines with --worker"
+
 done_testing
