@@ -740,7 +740,7 @@ psw_hsds_import(struct psw_store *st, const char *dir,
 		int n2;
 
 		found = strmap_get(&byhsds, sid);
-		if (found == NONE && (k = strmap_get(&taken, sid)) != NONE &&
+		if (found == NONE && (k = strmap_get(&taken, sid)) < nids &&
 		    hsds_of[k] == NULL) {
 			/* A service added here by hand, exported and now
 			 * read back: it is the same one; leave it be. */
@@ -766,7 +766,7 @@ psw_hsds_import(struct psw_store *st, const char *dir,
 			doc = psw_service_new_doc(name, p->id,
 			    CELL(&tb[TB_SVC], i, S_NAME));
 		}
-		if (strmap_put(&taken, p->id, NONE) < 0) {
+		if (strmap_put(&taken, p->id, nids + np) < 0) {
 			rc = psw_error(e, PSW_EIO, "out of memory");
 			goto plan_fail;
 		}

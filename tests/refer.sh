@@ -1,0 +1,349 @@
+#!/bin/sh
+# refer.sh - psw-refer end to end: the service directory (service add,
+# set, show, rm; services search; HSDS import of the official example, of
+# awkward and malformed CSV and of a generated 2,000-service set; export
+# and the round trip) and referrals (new, update through every allowed and
+# refused transition, consent, follow-up, list, letter, stats), with every
+# refusal: one line on stderr, the documented exit status, nothing written.
+. "$PSW_SRC/tests/tap.sh"
+H="$PSW_SHARED/fixtures/hsds-3.0"
+S="$PSW_HOME/services"
+f="$PSW_HOME/clients/alex-m.yaml"
+
+# A digest of every service file (names and contents).
+svc_digest() {
+	(cd "$1" 2>/dev/null && find . -name '*.yaml' -type f | LC_ALL=C sort |
+	    xargs -r sha256sum) | sha256sum | cut -d' ' -f1
+}
+# One line on stderr, nothing on stdout.
+one_line='[ -z "$out" ] && [ "$(printf "%s\n" "$err" | grep -c .)" -eq 1 ]'
+
+# --- the command line -------------------------------------------------
+run psw-refer
+ok '[ $rc -eq 2 ] && [ -z "$out" ] && printf "%s\n" "$err" | grep -q "^usage: psw-refer"' "no command: exit 2, the usage on stderr"
+run psw-refer frobnicate
+ok '[ $rc -eq 2 ] && printf "%s\n" "$err" | grep -q "unknown command '\''frobnicate'\''"' "unknown command: exit 2"
+run psw-refer --help
+ok '[ $rc -eq 0 ] && printf "%s\n" "$out" | grep -q "^usage: psw-refer" && printf "%s\n" "$out" | grep -q "import-hsds"' "--help on stdout"
+run psw-refer --version
+ok '[ $rc -eq 0 ] && printf "%s\n" "$out" | grep -q "^psw-refer "' "--version"
+run psw-refer list --bogus
+ok '[ $rc -eq 2 ]' "unknown option: exit 2"
+run psw-refer service
+ok '[ $rc -eq 2 ] && printf "%s\n" "$err" | grep -q "show, add, set"' "service without a subcommand: exit 2"
+run psw-refer service frob x
+ok '[ $rc -eq 2 ]' "unknown service subcommand: exit 2"
+
+# --- service add, set, show, rm -----------------------------------------
+run psw-refer service add gp-north --name "Northside GP" \
+    --organisation "Northside Health" --description "General practice; \
+counselling referrals by letter" --taxonomy "health, primary care" \
+    --area Northside --phone "03 9000 1000, 03 9000 1001" \
+    --referral-method email --email gp@example.org --languages "English, Greek"
+ok '[ $rc -eq 0 ] && [ "$out" = "added service gp-north" ]' "service add"
+is "$(cat "$S/gp-north.yaml")" "psw: 1
+id: gp-north
+name: Northside GP
+status: active
+organisation: Northside Health
+description: General practice; counselling referrals by letter
+email: gp@example.org
+phones: ['03 9000 1000', '03 9000 1001']
+languages: [English, Greek]
+taxonomy: [health, primary care]
+service-area: Northside
+referral-method: email" "the service file, in the documented order"
+ok '[ "$(stat -c %a "$S/gp-north.yaml")" = 600 ]' "service file is 0600"
+ok 'tail -1 "$PSW_HOME/audit.log" | grep -q "service-add	service:gp-north"' "service add is in the audit log"
+d0=$(svc_digest "$S")
+run psw-refer service add gp-north --name Other
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "exists already" && eval "$one_line"' "add an existing id: exit 3"
+run psw-refer service add "Bad Id" --name X
+ok '[ $rc -eq 2 ] && printf "%s\n" "$err" | grep -q "not a valid service id"' "bad service id: exit 2"
+run psw-refer service add nameless
+ok '[ $rc -eq 2 ] && printf "%s\n" "$err" | grep -q -- "--name"' "add without --name: exit 2"
+run psw-refer service add sleepy --name S --status sleeping
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "services/sleepy.yaml:.*status"' "bad status: exit 3 with the file"
+run psw-refer service add faxed --name F --referral-method fax
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "referral-method"' "bad referral method: exit 3"
+run psw-refer service add x1 --name X --colour blue
+ok '[ $rc -eq 2 ]' "unknown field option: exit 2"
+is "$(svc_digest "$S")" "$d0" "refused adds write nothing"
+ok '[ ! -e "$S/sleepy.yaml" ] && [ ! -e "$S/faxed.yaml" ] && [ ! -e "$S/sleepy.yaml.tmp" ]' "no file, no temporary file"
+
+run psw-refer service set gp-north --wait-time "2 weeks" --notes "ask for Dana" \
+    --contact "Dana (practice manager)"
+ok '[ $rc -eq 0 ] && [ "$out" = "changed service gp-north" ]' "service set"
+ok 'grep -q "^wait-time: 2 weeks$" "$S/gp-north.yaml" && grep -q "^notes: ask for Dana$" "$S/gp-north.yaml"' "set fields are in the file"
+run psw-refer service set gp-north --notes ""
+ok '[ $rc -eq 0 ] && ! grep -q "^notes:" "$S/gp-north.yaml"' "an empty value removes the field"
+d1=$(svc_digest "$S")
+run psw-refer service set gp-north
+ok '[ $rc -eq 2 ] && printf "%s\n" "$err" | grep -q "at least one"' "set without a field: exit 2"
+run psw-refer service set gp-north --name ""
+ok '[ $rc -eq 2 ]' "set an empty name: exit 2"
+run psw-refer service set nosuch --fees none
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "no service '\''nosuch'\''"' "set an unknown service: exit 3"
+run psw-refer service set gp-north --status closed
+ok '[ $rc -eq 3 ]' "set a bad status: exit 3"
+is "$(svc_digest "$S")" "$d1" "refused sets write nothing"
+
+run psw-refer service show gp-north
+ok '[ $rc -eq 0 ] && printf "%s\n" "$out" | grep -q "^phones: 03 9000 1000; 03 9000 1001$" && ! printf "%s\n" "$out" | grep -q "^psw:"' "service show (text)"
+run psw-refer service show gp-north --format json
+ok '[ $rc -eq 0 ] && printf "%s\n" "$out" | grep -q "^  \"taxonomy\": \[" && printf "%s\n" "$out" | grep -q "^    \"primary care\"$"' "service show --format json"
+run psw-refer service show gp-north --format csv
+ok '[ $rc -eq 2 ]' "service show --format csv: exit 2"
+run psw-refer service show nosuch
+ok '[ $rc -eq 3 ] && eval "$one_line"' "show an unknown service: exit 3"
+run psw-refer service show
+ok '[ $rc -eq 2 ]' "show without an id: exit 2"
+
+# Hand-added services for the search.
+psw-refer -q service add money-advice --name "Money Advice Line" \
+    --description "Budget counselling and debt help" --taxonomy money
+psw-refer -q service add couch --name "Couch Surfing Help" --taxonomy housing \
+    --area Southside
+psw-refer -q service add hf --name "Housing First North" --taxonomy housing \
+    --area Northside --status inactive
+
+# --- the official HSDS 3.0 example --------------------------------------
+run psw-refer import-hsds "$H"
+ok '[ $rc -eq 0 ] && [ "$out" = "imported 1 service: 1 added, 0 updated, 0 unchanged" ]' "import the official example"
+c="$S/community-counselling.yaml"
+ok 'grep -q "^hsds-id: ac148810-d857-441c-9679-408f346de14b$" "$c"' "hsds-id kept"
+ok 'grep -q "^organisation: Example Organization Inc.$" "$c"' "organisation from organizations.csv"
+ok 'grep -q "^languages: \[Urdu\]$" "$c"' "languages from languages.csv"
+ok 'grep -q "^address: 1-30 Main Street, MyVillage, MyCity, MyState, ABC 1234, US$" "$c"' "address through service_at_location and addresses"
+ok 'grep -q "^phones: \[.*+44 1234 234567.* ext. 100.\]$" "$c"' "phone with its extension (quoted quotes kept)"
+ok 'grep -q "^schedule: The service is available from 10 am" "$c"' "schedule"
+ok 'grep -q "^service-area: The service is available to all residents" "$c"' "service area"
+ok 'grep -q "^eligibility: This service is intended for all people aged 12" "$c"' "eligibility"
+ok 'grep -q "^fees: Non-NHS patients" "$c"' "fees"
+run psw-plan validate
+ok '[ $rc -eq 0 ]' "the case folder still validates"
+d2=$(digest "$S/gp-north.yaml")
+run psw-refer import-hsds "$H"
+ok '[ $rc -eq 0 ] && [ "$out" = "imported 1 service: 0 added, 0 updated, 1 unchanged" ]' "re-import: unchanged"
+is "$(ls "$S" | grep -c "\.yaml$")" 5 "no duplicate"
+is "$(digest "$S/gp-north.yaml")" "$d2" "hand-added service untouched"
+# Local fields survive a re-import; HSDS fields are brought back.
+sed -i 's/^description: .*/description: edited by hand/' "$c"
+printf 'referral-method: phone\ncontact: Ann at reception\nnotes: call before 10\nx-local: keep me\n' >>"$c"
+run psw-refer import-hsds "$H"
+ok '[ $rc -eq 0 ] && [ "$out" = "imported 1 service: 0 added, 1 updated, 0 unchanged" ]' "re-import after a hand edit: updated in place"
+ok 'grep -q "^description: .Counselling Services provided" "$c"' "the HSDS description is restored"
+ok 'grep -q "^referral-method: phone$" "$c" && grep -q "^contact: Ann at reception$" "$c" && grep -q "^notes: call before 10$" "$c" && grep -q "^x-local: keep me$" "$c"' "local fields and unknown keys kept"
+is "$(ls "$S" | grep -c "\.yaml$")" 5 "still no duplicate"
+ok 'grep -q "import-hsds	services" "$PSW_HOME/audit.log"' "import is in the audit log"
+
+# --- search ---------------------------------------------------------------
+run psw-refer services couns --format tsv
+ok '[ $rc -eq 0 ] && [ "$(printf "%s\n" "$out" | head -1 | cut -f1)" = community-counselling ]' "couns finds counselling, the name match first"
+ok 'printf "%s\n" "$out" | cut -f1 | grep -qx money-advice && printf "%s\n" "$out" | cut -f1 | grep -qx gp-north' "couns also finds it in descriptions"
+ok '! printf "%s\n" "$out" | cut -f1 | grep -qx couch' "couns does not find couch"
+is "$(psw-refer services COUNSELLING --format tsv | cut -f1 | sort | tr '\n' ' ')" "community-counselling gp-north money-advice " "search is case-insensitive"
+is "$(psw-refer services couns debt --format tsv | cut -f1)" "money-advice" "every word must match"
+is "$(psw-refer services --taxonomy housing --format tsv | cut -f1 | tr '\n' ' ')" "couch hf " "--taxonomy"
+is "$(psw-refer services --taxonomy housing --area north --format tsv | cut -f1)" "hf" "--area"
+is "$(psw-refer services --status inactive --format tsv | cut -f1)" "hf" "--status"
+is "$(psw-refer services primary --format tsv | cut -f1)" "gp-north" "taxonomy words are searched"
+run psw-refer services --format csv
+ok '[ $rc -eq 0 ] && [ "$(printf "%s\n" "$out" | head -1 | tr -d "\r")" = "id,name,organisation,status,taxonomy,area" ] && [ "$(printf "%s\n" "$out" | grep -c .)" -eq 6 ]' "every service, csv with a header"
+run psw-refer services --status bogus
+ok '[ $rc -eq 2 ] && printf "%s\n" "$err" | grep -q "unknown status"' "bad --status: exit 2"
+run psw-refer services '"*()'
+ok '[ $rc -eq 2 ] && printf "%s\n" "$err" | grep -q "no words"' "a query of punctuation only: exit 2"
+run psw-refer services 'NEAR(couns' 'OR' '"x' 'name:y*'
+ok '[ $rc -eq 0 ] && eval "[ -z \"\$err\" ]"' "FTS operators are only words (no syntax error)"
+run psw-refer -e services zzzznothing
+ok '[ $rc -eq 1 ] && [ -z "$out" ]' "-e with no match: exit 1, nothing printed"
+run psw-refer services zzzznothing
+ok '[ $rc -eq 0 ] && [ -z "$out" ]' "no match: exit 0, nothing printed"
+
+# --- malformed and awkward CSV -------------------------------------------
+bad="$tap_tmp/bad"
+mkdir -p "$bad"
+cp "$H"/*.csv "$bad"/
+printf 'p2,,ac148810-d857-441c-9679-408f346de14b,,,,"0400 000\n000,,voice,open quote never closed\n' >>"$bad/phones.csv"
+dS=$(svc_digest "$S")
+run psw-refer import-hsds "$bad"
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "phones.csv:3:[0-9]*: unterminated quoted field" && eval "$one_line"' "unterminated quote: exit 3 with file:line"
+is "$(svc_digest "$S")" "$dS" "nothing imported"
+cp "$H/phones.csv" "$bad/phones.csv"
+printf 'x1,,,Stray "quote" here,,\n' >>"$bad/services.csv"
+run psw-refer import-hsds "$bad"
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "services.csv:3:[0-9]*: quote inside an unquoted field"' "a bare quote: exit 3 with file:line:col"
+cp "$H/services.csv" "$bad/services.csv"
+printf 'x1,,,"Closed" then text,,\n' >>"$bad/services.csv"
+run psw-refer import-hsds "$bad"
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "services.csv:3:"' "text after a closing quote: exit 3"
+cp "$H/services.csv" "$bad/services.csv"
+printf 'x2,,,Caf\351,,\n' >>"$bad/services.csv"
+run psw-refer import-hsds "$bad"
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "services.csv:3:[0-9]*: not valid UTF-8"' "Latin-1 byte: exit 3 with file:line:col"
+cp "$H/services.csv" "$bad/services.csv"
+printf 'ac148810-d857-441c-9679-408f346de14b,,,Again,,\n' >>"$bad/services.csv"
+run psw-refer import-hsds "$bad"
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "services.csv:3: service id .* appears twice (first on line 2)"' "a service id twice: exit 3"
+cp "$H/services.csv" "$bad/services.csv"
+printf 'x3,,,,,\n' >>"$bad/services.csv"
+run psw-refer import-hsds "$bad"
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "services.csv:3: service .x3. has no name"' "a service without a name: exit 3"
+printf 'id,name,status\ns1,A,closed\n' >"$bad/services.csv"
+run psw-refer import-hsds "$bad"
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "services.csv:2: .*status must be"' "an unknown status: exit 3"
+printf 'name,description\nA,b\n' >"$bad/services.csv"
+run psw-refer import-hsds "$bad"
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "no .id. column"' "no id column: exit 3"
+printf 'id,name,name\ns1,A,B\n' >"$bad/services.csv"
+run psw-refer import-hsds "$bad"
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "appears twice in the header"' "a column twice: exit 3"
+: >"$bad/services.csv"
+run psw-refer import-hsds "$bad"
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "no header"' "an empty services.csv: exit 3"
+printf 'id,name\0\n' >"$bad/services.csv"
+run psw-refer import-hsds "$bad"
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "NUL byte"' "a NUL byte: exit 3"
+rm "$bad/services.csv"
+run psw-refer import-hsds "$bad"
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "services.csv. is missing"' "no services.csv: exit 3"
+run psw-refer import-hsds "$tap_tmp/nowhere"
+ok '[ $rc -eq 3 ] && eval "$one_line"' "no such folder: exit 3"
+run psw-refer import-hsds
+ok '[ $rc -eq 2 ]' "import-hsds without a folder: exit 2"
+is "$(svc_digest "$S")" "$dS" "no refused import wrote anything"
+# A service file that is not YAML stops the import (it might be one of
+# the services, and a copy would be made).
+printf 'name: [unclosed\n' >"$S/broken.yaml"
+run psw-refer import-hsds "$H"
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "services/broken.yaml:" && printf "%s\n" "$err" | grep -q "fix it before importing"' "a broken service file stops the import"
+rm "$S/broken.yaml"
+
+# Awkward but valid: BOM, CRLF, quoted commas, quotes and line breaks,
+# empty and extra columns, short records, UTF-8, blank lines.
+aw="$tap_tmp/awkward"
+mkdir -p "$aw"
+printf '\357\273\277id,name,,description,status,extra,email\r\n' >"$aw/services.csv"
+printf 'a1,"Smith, Jones & ""Partners""",,"Line one\r\nline two, with comma",Temporarily Closed,x,\r\n' >>"$aw/services.csv"
+printf '\r\n' >>"$aw/services.csv"
+printf 'a2,Zoë’s Café — 中文,,,active\r\n' >>"$aw/services.csv"
+printf 'a3,null,,"- a: b # c",,,yes\r\n' >>"$aw/services.csv"
+printf 'id,service_id,number,extension\na1-p,a1,"03 9,000",\na1-q,a1,,12\n' >"$aw/phones.csv"
+run psw-refer import-hsds "$aw"
+ok '[ $rc -eq 0 ] && [ "$out" = "imported 3 services: 3 added, 0 updated, 0 unchanged" ]' "awkward CSV imports"
+run psw-refer service show smith-jones-partners --format json
+ok '[ $rc -eq 0 ] && printf "%s\n" "$out" | grep -qF "\"name\": \"Smith, Jones & \\\"Partners\\\"\""' "quoted comma and doubled quotes"
+ok 'printf "%s\n" "$out" | grep -qF "\"description\": \"Line one\\r\\nline two, with comma\""' "a line break inside a field"
+ok 'printf "%s\n" "$out" | grep -qF "\"status\": \"temporarily-closed\"" && printf "%s\n" "$out" | tr -d " \n" | grep -qF "\"phones\":[\"039,000\"]"' "status words mapped; a phone without a number skipped"
+ok 'grep -q "^name: Zoë’s Café — 中文$" "$S/zo-s-caf.yaml"' "UTF-8 name kept"
+ok 'grep -q "^name: .null.$" "$S/null.yaml" && grep -q "^email: .yes.$" "$S/null.yaml"' "YAML look-alikes are quoted"
+run psw-plan validate
+ok '[ $rc -eq 0 ]' "still valid"
+rm "$S/smith-jones-partners.yaml" "$S/zo-s-caf.yaml" "$S/null.yaml"
+
+# --- export and the round trip -------------------------------------------
+psw-refer -q service add old --name "Old Service"
+psw-refer -q service rm old
+run psw-refer service rm old
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "removed already"' "rm twice: exit 3"
+ok 'grep -q "^removed: 2026-11-28$" "$S/old.yaml"' "rm marks the service removed"
+is "$(psw-refer services Old --format tsv)" "" "a removed service is not found"
+ex="$tap_tmp/export"
+run psw-refer export-hsds "$ex"
+ok '[ $rc -eq 0 ] && [ "$out" = "exported 5 services to $ex" ]' "export-hsds (a removed service is left out)"
+ok '[ $(ls "$ex" | grep -c "\.csv$") -eq 11 ]' "eleven CSV files"
+is "$(head -1 "$ex/services.csv" | tr -d '\r')" "id,organization_id,name,description,url,email,status,application_process,fees_description,wait_time,eligibility_description" "services.csv header"
+ok 'grep -q "^gp-north,org-northside-health,Northside GP," "$ex/services.csv"' "a hand-added service exports with its id"
+ok 'grep -q "^hf,,Housing First North,,,,inactive," "$ex/services.csv"' "status exported"
+ok 'grep -q "^term-housing,housing,housing" "$ex/taxonomy_terms.csv"' "taxonomy terms"
+ok 'tail -1 "$PSW_HOME/audit.log" | grep -q "export-hsds"' "export is in the audit log"
+run psw-refer export-hsds "$S/gp-north.yaml/x"
+ok '[ $rc -eq 5 ] && eval "$one_line"' "export into a file's path: exit 5"
+run psw-refer export-hsds
+ok '[ $rc -eq 2 ]' "export-hsds without a folder: exit 2"
+# Read back into the same folder: nothing new, hand-added services kept.
+dS=$(svc_digest "$S")
+run psw-refer import-hsds "$ex"
+ok '[ $rc -eq 0 ] && [ "$out" = "imported 1 service: 0 added, 0 updated, 1 unchanged; 4 kept as added by hand" ]' "own export read back: no duplicate"
+is "$(svc_digest "$S")" "$dS" "own export read back: nothing changed"
+# Into a fresh folder: the same directory.
+shown() {
+	PSW_HOME="$1" psw-refer services --format tsv | cut -f2- | sort
+}
+mkdir -m 700 "$tap_tmp/home2"
+run env PSW_HOME="$tap_tmp/home2" psw-refer import-hsds "$ex"
+ok '[ $rc -eq 0 ] && [ "$out" = "imported 5 services: 5 added, 0 updated, 0 unchanged" ]' "import the export into a fresh folder"
+is "$(shown "$tap_tmp/home2")" "$(shown "$PSW_HOME")" "round trip: names, organisations, statuses, taxonomy, areas"
+for k in description phones languages email schedule address fees eligibility; do
+	a=$(grep "^$k:" "$S/community-counselling.yaml")
+	b=$(grep "^$k:" "$tap_tmp/home2/services/community-counselling.yaml")
+	is "$b" "$a" "round trip: $k"
+done
+is "$(grep '^phones:' "$tap_tmp/home2/services/northside-gp.yaml")" "phones: ['03 9000 1000', '03 9000 1001']" "round trip: two phones"
+ex2="$tap_tmp/export2"
+PSW_HOME="$tap_tmp/home2" psw-refer -q export-hsds "$ex2"
+is "$(cut -d, -f3- "$ex2/services.csv" | sort)" "$(cut -d, -f3- "$ex/services.csv" | sort)" "export, import, export: the same services.csv past the ids"
+
+# --- a generated directory of 2,000 services -----------------------------
+gen="$tap_tmp/gen"
+mkdir -p "$gen"
+awk 'BEGIN {
+	n = 2000
+	printf "id,organization_id,name,description,status,email,unused\r\n" >"'"$gen"'/services.csv"
+	printf "id,name\n" >"'"$gen"'/organizations.csv"
+	printf "id,service_id,number\n" >"'"$gen"'/phones.csv"
+	printf "id,name,code\n" >"'"$gen"'/taxonomy_terms.csv"
+	printf "id,link_id,taxonomy_term_id\n" >"'"$gen"'/attributes.csv"
+	split("housing,counselling,legal,peer,employment", dom, ",")
+	for (t = 1; t <= 5; t++)
+		printf "t%d,%s,%s\n", t, dom[t], dom[t] >"'"$gen"'/taxonomy_terms.csv"
+	for (o = 1; o <= 50; o++)
+		printf "o%d,\"Org %d, \"\"the\"\" trust\"\n", o, o >"'"$gen"'/organizations.csv"
+	for (i = 1; i <= n; i++) {
+		t = (i % 5) + 1
+		name = sprintf("Service %d", i % 700)
+		if (i % 7 == 0)
+			name = sprintf("\"%s, \"\"quoted\"\"\"", name)
+		desc = sprintf("\"%s help number %d\nsecond line, with a comma\"", dom[t], i)
+		st = (i % 11 == 0) ? "inactive" : "active"
+		printf "gen-%05d,o%d,%s,%s,%s,,\r\n", i, (i % 50) + 1, name, desc, st >"'"$gen"'/services.csv"
+		printf "p%d,gen-%05d,\"0400 %06d\"\n", i, i, i >"'"$gen"'/phones.csv"
+		printf "a%d,gen-%05d,t%d\n", i, i, t >"'"$gen"'/attributes.csv"
+	}
+}'
+t0=$(date +%s%N)
+run psw-refer import-hsds "$gen"
+t1=$(date +%s%N)
+ok '[ $rc -eq 0 ] && [ "$out" = "imported 2000 services: 2000 added, 0 updated, 0 unchanged" ]' "2,000 generated services import"
+echo "# import of 2,000 generated services: $(( (t1 - t0) / 1000000 )) ms"
+is "$(ls "$S" | grep -c "\.yaml$")" 2006 "2,000 new files, no collision"
+t0=$(date +%s%N)
+run psw-refer services counselling --format tsv
+t1=$(date +%s%N)
+ok '[ $rc -eq 0 ] && [ "$(printf "%s\n" "$out" | grep -c .)" -eq 403 ]' "search over 2,006 services (400 generated + 3 by hand)"
+echo "# first search (index sync of 2,006 services): $(( (t1 - t0) / 1000000 )) ms"
+is "$(psw-refer services --taxonomy legal --status inactive --format tsv | grep -c .)" 36 "taxonomy and status filters over the generated set"
+run psw-refer service show service-7-quoted --format json
+ok '[ $rc -eq 0 ] && printf "%s\n" "$out" | grep -qF "\"organisation\": \"Org 8, \\\"the\\\" trust\""' "quoted organisation name"
+t0=$(date +%s%N)
+run psw-refer import-hsds "$gen"
+t1=$(date +%s%N)
+ok '[ $rc -eq 0 ] && [ "$out" = "imported 2000 services: 0 added, 0 updated, 2000 unchanged" ]' "re-import of 2,000: unchanged"
+echo "# re-import of 2,000 unchanged services: $(( (t1 - t0) / 1000000 )) ms"
+is "$(ls "$S" | grep -c "\.yaml$")" 2006 "re-import: no duplicate"
+is "$(digest "$S/gp-north.yaml")" "$d2" "hand-added service still untouched"
+# A change in one row: one update.
+sed -i 's/^gen-00043,o44,Service 43,/gen-00043,o44,Service Forty-three,/' "$gen/services.csv"
+run psw-refer import-hsds "$gen"
+ok '[ $rc -eq 0 ] && [ "$out" = "imported 2000 services: 0 added, 1 updated, 1999 unchanged" ]' "one changed row: one update"
+ok 'grep -q "^name: Service Forty-three$" "$S/service-43.yaml"' "updated in place (the file keeps its id)"
+# A malformed row far down: nothing imported.
+dS=$(svc_digest "$S")
+printf 'gen-99999,o1,"Never closed,x,active,,\r\n' >>"$gen/services.csv"
+run psw-refer import-hsds "$gen"
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "services.csv:4002:[0-9]*: unterminated"' "malformed last row of 2,000: exit 3 with its line"
+is "$(svc_digest "$S")" "$dS" "nothing imported"
+rm -f "$S"/service-*.yaml
+
+done_testing
