@@ -346,4 +346,221 @@ ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "services.csv:4002:[0-9]*: u
 is "$(svc_digest "$S")" "$dS" "nothing imported"
 rm -f "$S"/service-*.yaml
 
+# --- referrals: new, and every refusal -----------------------------------
+psw-plan -q new alex-m --name "Alex Morgan" --dob 1991-04-02
+psw-plan -q new bo-k --name "Bo K"
+psw-plan -q goal add alex-m --domain housing --title "A tenancy of my own"
+psw-plan -q consent add alex-m --scope share-with-services --given 2026-10-01
+psw-plan -q consent add alex-m --scope share-with-gp --given 2025-01-01 --expires 2025-12-31
+psw-plan -q consent add alex-m --scope share-with-housing --given 2026-01-01
+psw-plan -q consent revoke alex-m k3 --date 2026-06-01
+psw-plan -q consent add alex-m --scope later --given 2026-12-10
+psw-plan -q note alex-m "SECRET session content"
+# What the client agreed to share in letters (psw-plan(5) share:).
+sed -i 's/^  - {id: k1, scope: share-with-services, given: 2026-10-01}$/  - {id: k1, scope: share-with-services, given: 2026-10-01, share: [contact, health]}/' "$f"
+sed -i 's/^dob: 1991-04-02$/dob: 1991-04-02\nphone: 0400 111 222/' "$f"
+printf 'assessments:\n  - {id: a1, instrument: phq-9, date: 2026-10-01, answers: [3,3,3,3,3,3,3,3,3]}\n  - {id: a2, instrument: phq-9, date: 2026-11-20, answers: [1,1,1,1,1,1,1,1,0]}\n' >>"$f"
+run psw-plan validate alex-m
+ok '[ $rc -eq 0 ]' "the fixture client validates"
+fa=$(digest "$f")
+run psw-refer new alex-m --reason x
+ok '[ $rc -eq 2 ] && printf "%s\n" "$err" | grep -q -- "--service"' "new without --service: exit 2"
+run psw-refer new alex-m --service gp-north
+ok '[ $rc -eq 2 ] && printf "%s\n" "$err" | grep -q -- "--reason"' "new without --reason: exit 2"
+run psw-refer new alex-m --service gp-north --reason "  "
+ok '[ $rc -eq 2 ]' "a blank reason: exit 2"
+run psw-refer new alex-m --service gp-north --reason x --urgency asap
+ok '[ $rc -eq 2 ] && printf "%s\n" "$err" | grep -q "unknown urgency"' "bad urgency: exit 2"
+run psw-refer new Alex --service gp-north --reason x
+ok '[ $rc -eq 2 ]' "bad client id: exit 2"
+run psw-refer new alex-m bo-k --service gp-north --reason x
+ok '[ $rc -eq 2 ]' "two clients: exit 2"
+run psw-refer new alex-m --service gp-north --reason x --override-consent
+ok '[ $rc -eq 2 ] && printf "%s\n" "$err" | grep -q -- "--send"' "--override-consent without --send: exit 2"
+run psw-refer new alex-m --service gp-north --reason x --follow-up soon
+ok '[ $rc -eq 2 ] && printf "%s\n" "$err" | grep -q "follow-up"' "bad --follow-up: exit 2"
+run psw-refer new alex-m --service gp-north --reason x --date someday
+ok '[ $rc -eq 2 ]' "bad --date: exit 2"
+run psw-refer new alex-m --service nosuch --reason x
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "no service .nosuch."' "unknown service: exit 3"
+run psw-refer new nobody --service gp-north --reason x
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "no client"' "unknown client: exit 3"
+run psw-refer new alex-m --service gp-north --reason x --goal g9
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "no goal .g9."' "unknown goal: exit 3"
+run psw-refer new alex-m --service gp-north --reason x --consent k9
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "no consent .k9."' "unknown consent: exit 3"
+# Consent: none named, none at all, expired, revoked, not yet given.
+run psw-refer new alex-m --service gp-north --reason x --send
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "needs an active consent: name it with --consent (the client has 1 active consent entry)" && eval "$one_line"' "send without --consent: refused, naming what is missing"
+run psw-refer new bo-k --service gp-north --reason x --send
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "has 0 active consent entries"' "send for a client with no consent: refused"
+run psw-refer new alex-m --service gp-north --reason x --send --consent k2
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "consent k2 expired on 2025-12-31"' "expired consent: refused"
+run psw-refer new alex-m --service gp-north --reason x --send --consent k3
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "consent k3 was revoked on 2026-06-01"' "revoked consent: refused"
+run psw-refer new alex-m --service gp-north --reason x --send --consent k4
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "consent k4 is not given yet"' "consent not given yet: refused"
+is "$(digest "$f")" "$fa" "every refused new left the client file byte-identical"
+
+# --- a whole lifecycle: completed, rejected, failed after follow-ups,
+# accepted but not engaged (overdue), and one sent without consent.
+run psw-refer new alex-m --service gp-north --reason "Assessment for low mood" \
+    --goal g1 --consent k1 --send --date 2026-11-01
+ok '[ $rc -eq 0 ] && [ "$out" = "added referral r1 (requested)" ]' "new --send with an active consent"
+ok 'grep -A12 "^  - id: r1$" "$f" | grep -q "^    follow-up: 2026-11-08$"' "follow-up 7 days after sending (default)"
+ok 'grep -q "^      - {date: 2026-11-01, status: requested, by: " "$f"' "history: requested"
+run psw-refer update alex-m r1 --status accepted --date 2026-11-05
+ok '[ $rc -eq 0 ] && [ "$out" = "referral r1 accepted" ]' "accepted"
+ok 'grep -A12 "^  - id: r1$" "$f" | grep -q "^    follow-up: 2026-11-19$"' "follow-up 14 days after accepted"
+run psw-refer update alex-m r1 --status in-progress --date 2026-11-10 --note "first appointment"
+ok '[ $rc -eq 0 ] && ! grep -A14 "^  - id: r1$" "$f" | grep -q "follow-up:"' "in-progress: no follow-up needed"
+run psw-refer update alex-m r1 --status completed --date 2026-11-20
+ok '[ $rc -eq 0 ]' "completed"
+run psw-refer update alex-m r1 --status requested
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "referral r1 is completed: no change is possible$" && eval "$one_line"' "completed -> requested refused"
+
+run psw-refer new alex-m --service hf --reason "Housing" --consent k1 --send --date 2026-11-02
+ok '[ $rc -eq 0 ] && [ "$out" = "added referral r2 (requested)" ]' "r2 sent"
+run psw-refer update alex-m r2 --status rejected --date 2026-11-09
+ok '[ $rc -eq 2 ] && printf "%s\n" "$err" | grep -q "needs --reason"' "rejected without a reason: exit 2"
+run psw-refer update alex-m r2 --status rejected --date 2026-11-09 --reason "Out of area"
+ok '[ $rc -eq 0 ] && grep -q "status: rejected" "$f" && grep -q "reason: Out of area" "$f"' "rejected with its reason in the history"
+
+run psw-refer new alex-m --service hf --reason "Housing again" --consent k1 --send --date 2026-11-01 --urgency urgent
+ok '[ $rc -eq 0 ] && grep -A12 "^  - id: r3$" "$f" | grep -q "^    follow-up: 2026-11-03$"' "urgent: follow-up after 2 days"
+run psw-refer followed-up alex-m r3 --date 2026-11-03 --note "no answer"
+ok '[ $rc -eq 0 ] && [ "$out" = "followed up referral r3; next on 2026-11-05" ]' "followed-up: next by the default (urgent)"
+run psw-refer followed-up alex-m r3 --date 2026-11-05 --next 10d
+ok '[ $rc -eq 0 ] && [ "$out" = "followed up referral r3; next on 2026-11-15" ]' "followed-up --next DURATION"
+run psw-refer followed-up alex-m r3 --date 2026-11-15 --next 2026-11-22 --note "left a message"
+ok '[ $rc -eq 0 ] && grep -A20 "^  - id: r3$" "$f" | grep -q "^    follow-up: 2026-11-22$"' "followed-up --next DATE"
+ok '[ "$(grep -A30 "^  - id: r3$" "$f" | grep -c "^      - .*date: 2026-11-\(03\|05\|15\)")" -eq 3 ] || [ "$(grep -A30 "^  - id: r3$" "$f" | grep -c "date: 2026-11-\(03\|05\|15\)")" -eq 3 ]' "three follow-ups kept"
+run psw-refer followed-up alex-m r3 --next never
+ok '[ $rc -eq 2 ]' "bad --next: exit 2"
+run psw-refer update alex-m r3 --status failed --date 2026-11-22 --reason "No response after three calls"
+ok '[ $rc -eq 0 ]' "failed after follow-ups"
+fa=$(digest "$f")
+run psw-refer followed-up alex-m r3
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "nothing to follow up"' "follow up a failed referral: exit 3"
+run psw-refer followed-up alex-m r9
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "no referral .r9."' "unknown referral: exit 3"
+run psw-refer followed-up alex-m
+ok '[ $rc -eq 2 ]' "followed-up without a referral: exit 2"
+is "$(digest "$f")" "$fa" "refused follow-ups write nothing"
+
+run psw-refer new alex-m --service gp-north --reason "Review" --consent k1 --send --date 2026-11-10
+run psw-refer update alex-m r4 --status accepted --date 2026-11-12
+ok '[ $rc -eq 0 ] && grep -A12 "^  - id: r4$" "$f" | grep -q "^    follow-up: 2026-11-26$"' "r4 accepted, not engaged: follow-up 2026-11-26"
+run psw-refer update alex-m r4 --status in-progress --date 2026-11-11
+ok '[ $rc -eq 2 ] && printf "%s\n" "$err" | grep -q "before the referral.s last change (2026-11-12)"' "a date before the last change: exit 2"
+run psw-refer update alex-m r4 --status lost
+ok '[ $rc -eq 2 ] && printf "%s\n" "$err" | grep -q "unknown status"' "unknown status: exit 2"
+run psw-refer update alex-m r4
+ok '[ $rc -eq 2 ] && printf "%s\n" "$err" | grep -q -- "--status"' "update without --status: exit 2"
+run psw-refer update alex-m r9 --status accepted
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "no referral .r9."' "update an unknown referral: exit 3"
+run psw-refer update alex-m r4 --status on-hold --override-consent
+ok '[ $rc -eq 2 ]' "--override-consent without --reason: exit 2"
+run psw-refer update alex-m r4 --status on-hold --follow-up tomorrow-ish
+ok '[ $rc -eq 2 ]' "update: bad --follow-up: exit 2"
+# Overriding consent: recorded in the history and the audit log.
+fb="$PSW_HOME/clients/bo-k.yaml"
+run psw-refer new bo-k --service community-counselling --reason "Risk to life: urgent support" --send --override-consent
+ok '[ $rc -eq 0 ] && printf "%s\n" "$err" | grep -q "override recorded"' "--send --override-consent: sent, with a warning"
+ok 'grep -q "consent-override: true" "$fb" && grep -q "reason: .Risk to life: urgent support" "$fb"' "the override and its reason are in the history"
+ok 'grep -q "refer-override-consent	bo-k" "$PSW_HOME/audit.log"' "the override is in the audit log"
+# A draft made without consent is sent once a consent is named.
+run psw-refer new alex-m --service money-advice --reason "Debts"
+ok '[ $rc -eq 0 ] && [ "$out" = "added referral r5 (draft)" ] && grep -A12 "^  - id: r5$" "$f" | grep -q "^    follow-up: 2026-12-05$"' "a draft, with a follow-up a week on"
+run psw-refer update alex-m r5 --status requested
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "needs an active consent"' "sending a draft without consent: refused"
+run psw-refer update alex-m r5 --status requested --consent k2
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "expired"' "sending a draft under an expired consent: refused"
+run psw-refer update alex-m r5 --status requested --consent k1
+ok '[ $rc -eq 0 ] && grep -A14 "^  - id: r5$" "$f" | grep -q "^    consent: k1$"' "update --consent k1 sends it"
+run psw-refer update alex-m r5 --status cancelled --reason "Client changed their mind" --date 2026-11-28
+ok '[ $rc -eq 0 ]' "cancelled"
+run psw-refer update alex-m r5 --status requested
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "without --reopen"' "after cancelled, only with --reopen"
+run psw-refer update alex-m r5 --reopen --status accepted
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "next: draft or requested"' "reopen lists draft or requested"
+run psw-refer update alex-m r5 --reopen --status draft
+ok '[ $rc -eq 0 ]' "reopened as a draft"
+run psw-refer update alex-m r1 --reopen --status draft
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "only a rejected, cancelled or failed"' "a completed referral cannot be reopened"
+run psw-plan validate
+ok '[ $rc -eq 0 ]' "every file still validates"
+
+# --- list ---------------------------------------------------------------------
+run psw-refer list --format csv
+ok '[ $rc -eq 0 ] && [ "$(printf "%s\n" "$out" | head -1 | tr -d "\r")" = "client,id,service,status,urgency,sent,days_sent,follow_up,days_to_follow_up" ]' "list: the csv header"
+is "$(printf '%s\n' "$out" | grep -c .)" 7 "list: six referrals"
+is "$(psw-refer list --overdue --format tsv)" "alex-m	r4	gp-north	accepted	routine	2026-11-10	18	2026-11-26	-2" "--overdue: accepted and not engaged, with days since sent and to the follow-up"
+is "$(psw-refer list --open --format tsv | cut -f1,2 | tr '\t\n' ': ')" "alex-m:r4 alex-m:r5 bo-k:r1 " "--open: by follow-up date, then client"
+is "$(psw-refer list alex-m --status failed --format tsv | cut -f2,6,7)" "r3	2026-11-01	" "--status failed (no days since sent once closed)"
+is "$(psw-refer list --service gp-north --format tsv | cut -f2 | tr '\n' ' ')" "r4 r1 " "--service"
+is "$(psw-refer list bo-k --format tsv)" "bo-k	r1	community-counselling	requested	routine	2026-11-28	0	2026-12-05	7" "list one client"
+run psw-refer list --status lost
+ok '[ $rc -eq 2 ]' "list: unknown status: exit 2"
+run psw-refer list alex-m bo-k
+ok '[ $rc -eq 2 ]' "list: two clients: exit 2"
+run psw-refer -e list --status on-hold
+ok '[ $rc -eq 1 ] && [ -z "$out" ]' "-e and nothing: exit 1"
+run psw-refer list --status on-hold
+ok '[ $rc -eq 0 ] && [ -z "$out" ]' "nothing: exit 0, nothing printed"
+
+# --- letter ---------------------------------------------------------------------
+cat >"$PSW_HOME/psw.yaml" <<'YAML'
+worker: sam
+worker-phone: 03 9000 2000
+organisation: Northside Community Support
+organisation-address: 1 Main Street, Northside
+YAML
+run psw-refer letter alex-m r4
+ok '[ $rc -eq 0 ]' "letter"
+ok 'printf "%s\n" "$out" | grep -q "^To: Northside GP (Northside Health)$"' "letter: to the service"
+ok 'printf "%s\n" "$out" | grep -q "^Name: Alex Morgan$" && printf "%s\n" "$out" | grep -q "^Date of birth: 1991-04-02$"' "letter: name and date of birth"
+ok 'printf "%s\n" "$out" | grep -q "^Phone: 0400 111 222$"' "letter: the client's phone (consent shares contact)"
+ok 'printf "%s\n" "$out" | grep -q "^From: sam$" && printf "%s\n" "$out" | grep -q "^Phone: 03 9000 2000$" && printf "%s\n" "$out" | grep -q "^Organisation address: 1 Main Street, Northside$"' "letter: the worker and organisation from settings"
+ok 'printf "%s\n" "$out" | grep -q "^Patient Health Questionnaire-9: 8 (mild) on 2026-11-20$" && ! printf "%s\n" "$out" | grep -q "on 2026-10-01$"' "letter: the current score only (consent shares health)"
+ok '! printf "%s\n" "$out" | grep -q SECRET' "letter: never session notes"
+run psw-refer letter alex-m r4 --format md
+ok '[ $rc -eq 0 ] && printf "%s\n" "$out" | grep -q "^# Referral$" && printf "%s\n" "$out" | grep -q "^- \*\*Name:\*\* Alex Morgan$"' "letter --format md"
+run psw-refer letter alex-m r4 --format json
+ok '[ $rc -eq 2 ]' "letter --format json: exit 2"
+# A consent that shares neither contact nor health.
+sed -i '/^    share: \[contact, health\]$/d' "$f"
+run psw-refer letter alex-m r4
+ok '[ $rc -eq 0 ] && ! printf "%s\n" "$out" | grep -q "0400 111 222" && ! printf "%s\n" "$out" | grep -q "Questionnaire"' "letter: no contact details, no scores without share"
+run psw-refer letter bo-k r1
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "needs an active consent" && [ -z "$out" ]' "letter without consent: refused, nothing printed"
+run psw-refer letter bo-k r1 --override-consent
+ok '[ $rc -eq 2 ]' "letter --override-consent without --reason: exit 2"
+run psw-refer letter bo-k r1 --override-consent --reason "Risk to life"
+ok '[ $rc -eq 0 ] && printf "%s\n" "$out" | grep -q "^Consent: not given; shared because: Risk to life$"' "letter with the override: the reason is on the letter"
+ok 'grep -q "letter-override-consent	bo-k" "$PSW_HOME/audit.log"' "the letter override is in the audit log"
+run psw-refer letter alex-m r9
+ok '[ $rc -eq 3 ]' "letter: unknown referral: exit 3"
+run psw-refer letter nobody r1
+ok '[ $rc -eq 3 ]' "letter: unknown client: exit 3"
+run psw-refer letter alex-m
+ok '[ $rc -eq 2 ]' "letter without a referral: exit 2"
+
+# --- stats ------------------------------------------------------------------------
+run psw-refer stats --format csv
+is "$(printf '%s\n' "$out" | tr -d '\r')" "service,sent,accepted,completed,rejected,failed,median_days_to_accepted,median_days_to_in_progress,seen_percent
+all,6,2,1,1,1,3,9,17
+community-counselling,1,0,0,0,0,,,0
+gp-north,2,2,1,0,0,3,9,50
+hf,2,0,0,1,1,,,0
+money-advice,1,0,0,0,0,,,0" "stats: counts, medians and the closed loop"
+is "$(psw-refer stats --from 2026-11-05 --to 2026-11-27 --format tsv)" "all	1	1	0	0	0	2		0
+gp-north	1	1	0	0	0	2		0" "stats --from --to"
+run psw-refer stats --from never
+ok '[ $rc -eq 2 ]' "stats: bad --from: exit 2"
+run psw-refer stats extra
+ok '[ $rc -eq 2 ]' "stats takes no arguments: exit 2"
+run psw-refer -e stats --from 2030-01-01
+ok '[ $rc -eq 1 ] && [ -z "$out" ]' "stats -e with nothing sent: exit 1"
+
 done_testing
