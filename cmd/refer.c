@@ -274,12 +274,13 @@ refuse(struct psw_cli *cli, struct psw_txn *t, int code, const char *fmt, ...)
 	struct psw_err e;
 	va_list ap;
 
-	psw_txn_abort(t);
+	/* The arguments may point into t's document: format first. */
 	psw_err_clear(&e);
 	e.code = code;
 	va_start(ap, fmt);
 	vsnprintf(e.msg, sizeof e.msg, fmt, ap);
 	va_end(ap);
+	psw_txn_abort(t);
 	return psw_cli_fail(cli, &e);
 }
 

@@ -563,4 +563,110 @@ ok '[ $rc -eq 2 ]' "stats takes no arguments: exit 2"
 run psw-refer -e stats --from 2030-01-01
 ok '[ $rc -eq 1 ] && [ -z "$out" ]' "stats -e with nothing sent: exit 1"
 
+# --- every transition, allowed and refused -----------------------------------
+# In a case folder of its own (stats above stay as they are).
+T="$tap_tmp/trans"
+mkdir -m 700 "$T"
+tr_() { PSW_HOME="$T" "$@"; }
+tr_ psw-plan -q new tc --name "T C"
+tr_ psw-plan -q consent add tc --scope all --given 2026-01-01
+tr_ psw-refer -q service add s1 --name "S One"
+# The expected next statuses, written out here independently of the code.
+next_of() {
+	case $1 in
+	draft) echo "requested cancelled" ;;
+	requested) echo "received accepted rejected on-hold cancelled failed" ;;
+	received) echo "accepted rejected on-hold cancelled failed" ;;
+	accepted) echo "in-progress on-hold completed cancelled failed" ;;
+	in-progress) echo "completed on-hold cancelled failed" ;;
+	on-hold) echo "requested received accepted in-progress cancelled failed" ;;
+	*) echo "" ;;
+	esac
+}
+# The path to reach each status from a new draft.
+path_to() {
+	case $1 in
+	draft) echo "" ;;
+	requested) echo "requested" ;;
+	received|accepted|on-hold|rejected|failed) echo "requested $1" ;;
+	in-progress|completed) echo "requested accepted $1" ;;
+	cancelled) echo "cancelled" ;;
+	esac
+}
+all="draft requested received accepted rejected in-progress on-hold completed cancelled failed"
+n=0
+bad=
+allowed_n=0
+refused_n=0
+for from in $all; do
+	for to in $all; do
+		n=$((n + 1))
+		tr_ psw-refer -q new tc --service s1 --reason "t $n" --consent k1 ||
+		    bad="$bad; cannot make r$n"
+		for st in $(path_to "$from"); do
+			tr_ psw-refer -q update tc "r$n" --status "$st" --reason because ||
+			    bad="$bad; r$n: cannot reach $st"
+		done
+		d=$(digest "$T/clients/tc.yaml")
+		tr_ psw-refer -q update tc "r$n" --status "$to" --reason because \
+		    >"$tap_tmp/o" 2>"$tap_tmp/e"
+		rc=$?
+		case " $(next_of "$from") " in
+		*" $to "*)
+			allowed_n=$((allowed_n + 1))
+			[ $rc -eq 0 ] || bad="$bad; $from -> $to refused: $(cat "$tap_tmp/e")" ;;
+		*)
+			refused_n=$((refused_n + 1))
+			want=$(next_of "$from")
+			if [ $rc -ne 3 ] || [ "$(grep -c . "$tap_tmp/e")" -ne 1 ]; then
+				bad="$bad; $from -> $to: exit $rc"
+			elif [ -n "$want" ] && ! grep -q "cannot go from $from to $to (next: " "$tap_tmp/e"; then
+				bad="$bad; $from -> $to: $(cat "$tap_tmp/e")"
+			elif [ -z "$want" ] && ! grep -q "is $from: no change is possible" "$tap_tmp/e"; then
+				bad="$bad; $from -> $to: $(cat "$tap_tmp/e")"
+			fi
+			for w in $want; do
+				grep -q "next: .*$w" "$tap_tmp/e" ||
+				    bad="$bad; $from -> $to: $w not listed"
+			done
+			[ "$(digest "$T/clients/tc.yaml")" = "$d" ] ||
+			    bad="$bad; $from -> $to refused but the file changed" ;;
+		esac
+	done
+done
+is "$bad" "" "every transition: $allowed_n allowed pass, $refused_n refused with exit 3, the allowed next statuses listed, the file untouched"
+is "$allowed_n $refused_n" "28 72" "28 allowed and 72 refused transitions"
+# --reopen from each closed status.
+for from in rejected cancelled failed completed; do
+	for to in draft requested accepted; do
+		n=$((n + 1))
+		tr_ psw-refer -q new tc --service s1 --reason "t $n" --consent k1
+		for st in $(path_to "$from"); do
+			tr_ psw-refer -q update tc "r$n" --status "$st" --reason because
+		done
+		run tr_ psw-refer update tc "r$n" --reopen --status "$to"
+		case $from:$to in
+		completed:*) ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "only a rejected"' "reopen $from as $to: refused" ;;
+		*:accepted) ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "next: draft or requested"' "reopen $from as $to: refused" ;;
+		*) ok '[ $rc -eq 0 ]' "reopen $from as $to" ;;
+		esac
+	done
+done
+run tr_ psw-plan validate
+ok '[ $rc -eq 0 ]' "after 112 referrals the client file validates"
+
+# --- follow-up defaults come from the settings ------------------------------
+printf 'follow-up-sent: 10d\nfollow-up-urgent: 1d\nfollow-up-accepted: 3w\n' >"$T/psw.yaml"
+tr_ psw-plan -q new fu --name "F U"
+tr_ psw-plan -q consent add fu --scope all --given 2026-01-01
+tr_ psw-refer -q new fu --service s1 --reason a --consent k1 --send
+tr_ psw-refer -q new fu --service s1 --reason b --consent k1 --send --urgency urgent
+tr_ psw-refer -q new fu --service s1 --reason c --consent k1 --send --urgency soon --follow-up 2026-12-24
+tr_ psw-refer -q new fu --service s1 --reason d --consent k1 --send --follow-up 3d
+tr_ psw-refer -q update fu r4 --status accepted
+is "$(tr_ psw-refer list fu --format tsv | cut -f2,8 | tr '\t\n' ': ')" "r2:2026-11-29 r1:2026-12-08 r4:2026-12-19 r3:2026-12-24 " "follow-up-sent, -urgent, -accepted from psw.yaml; --follow-up DATE and DURATION"
+printf 'follow-up-sent: soon\n' >"$T/psw.yaml"
+run tr_ psw-refer list
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "psw.yaml:1:"' "a bad follow-up setting: exit 3 with file:line"
+
 done_testing
