@@ -163,6 +163,45 @@ ok 'echo "$out" | grep -q "^sf-t	safety	a1	risk flag (phq-9 2026-11-27) and no s
 run psw-report --home "$A" due --format ics --kind safety
 ok '[ $rc -eq 0 ] && printf "%s\n" "$out" >"$tap_tmp/s.ics" && "$FC" ics "$tap_tmp/s.ics" | grep -q "^DESCRIPTION:safety a1.*risk flag high"' "ics carries the risk flag"
 
+# --- due on a generated caseload with known answers -----------------------
+# tests/report/gen.awk writes 124 clients with every kind of item due on
+# each day from 15 days ago to 15 days ahead (closed, referred and
+# risk-flagged variants, done actions, achieved goals, completed
+# referrals, revoked consent, voided assessments) and works out on its own
+# which items must be listed, in which order, with which priority.
+G="$tap_tmp/gen"
+mkdir -m 700 "$G" "$G/clients"
+awk -v dir="$G" -v today="$PSW_TODAY" -f "$fx/gen.awk" >"$G/expected"
+run psw-plan --home "$G" validate
+ok '[ $rc -eq 0 ]' "the generated caseload is valid"
+# expect AWK-CONDITION: the expected rows, in order, as psw-report prints
+# them (without the "what" column).
+expect() {
+	awk -F'\t' "$1" "$G/expected" | LC_ALL=C sort -t'	' -k1,1 | cut -f2-
+}
+for w in 0 1 2 7 14 30; do
+	psw-report --home "$G" due --within ${w}d --format tsv 2>/dev/null |
+	    cut -f1-3,5-9 >"$G/out"
+	expect "\$6 <= $w" >"$G/exp"
+	cmp -s "$G/out" "$G/exp" ||
+	    diff "$G/exp" "$G/out" | head -20 | sed 's/^/# /'
+	ok 'cmp -s "$G/out" "$G/exp" && [ -s "$G/out" ]' \
+	    "generated: --within ${w}d lists exactly the expected $(wc -l <"$G/exp") items, in order"
+done
+psw-report --home "$G" due --overdue-only --format tsv | cut -f1-3,5-9 >"$G/out"
+expect '$6 < 0' >"$G/exp"
+ok 'cmp -s "$G/out" "$G/exp"' "generated: --overdue-only"
+psw-report --home "$G" due --worker kim --within 7d --format tsv |
+    cut -f1-3,5-9 >"$G/out"
+expect '$6 <= 7 && $8 == "kim"' >"$G/exp"
+ok 'cmp -s "$G/out" "$G/exp"' "generated: --worker"
+psw-report --home "$G" due --kind consent,safety --within 3d --format tsv |
+    cut -f1-3,5-9 >"$G/out"
+expect '$6 <= 3 && ($3 == "consent" || $3 == "safety")' >"$G/exp"
+ok 'cmp -s "$G/out" "$G/exp"' "generated: --kind"
+run psw-report --home "$G" due --client gc-m05
+ok '[ $rc -eq 0 ] && [ -z "$out" ]' "generated: a closed client, nothing"
+
 # --- caseload: scores and trends ------------------------------------------
 O="$tap_tmp/outcomes"
 mkdir -m 700 "$O" "$O/clients"
