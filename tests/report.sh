@@ -162,6 +162,40 @@ ok '! echo "$out" | grep -q "^sf-u	safety\|^sf-v	safety"' "safety: none when rev
 ok 'echo "$out" | grep -q "^sf-t	safety	a1	risk flag (phq-9 2026-11-27) and no safety plan"' "safety: a flag and no safety plan"
 run psw-report --home "$A" due --format ics --kind safety
 ok '[ $rc -eq 0 ] && printf "%s\n" "$out" >"$tap_tmp/s.ics" && "$FC" ics "$tap_tmp/s.ics" | grep -q "^DESCRIPTION:safety a1.*risk flag high"' "ics carries the risk flag"
+run psw-report --home "$A" missing --format tsv
+is "$(echo "$out" | grep -v '	consent	\|	goals	\|	review-date	' | cut -f1-3 | tr '\t' ' ')" "as-e assessment 
+sf-t safety-plan a1
+sf-v assessment " \
+    "missing: a risk flag and no safety plan (not a voided flag, not with a plan); only voided assessments count as none"
+
+# --- the example caseload (examples/), checked by hand --------------------
+X="$tap_tmp/example"
+mkdir -m 700 "$X"
+cp -R "$PSW_SRC/examples/clients" "$PSW_SRC/examples/psw.yaml" "$X/"
+chmod -R go-rwx "$X"
+run psw-report --home "$X" due --format tsv
+is "$(echo "$out" | cut -f1-3,5-7 | tr '\t' ' ')" "eli-n review  2026-10-01 -58 high
+bea-k contact  2026-11-11 -17 high
+bea-k action g1.1 2026-11-14 -14 high
+bea-k review  2026-11-24 -4 high
+alex-m action g1.2 2026-11-25 -3 high
+alex-m review  2026-11-30 2 low
+alex-m referral r1 2026-12-01 3 low
+alex-m action g1.3 2026-12-02 4 low
+alex-m contact  2026-12-04 6 low
+bea-k action g1.2 2026-12-04 6 low
+alex-m consent k2 2026-12-05 7 low" \
+    "example caseload: on-hold eli-n's review, no contact item for referred chidi-o or on-hold eli-n, closed dana-r nothing, consent at the window's end"
+run psw-report --home "$X" missing --format tsv
+is "$(echo "$out" | cut -f1,2 | tr '\t' ' ')" "chidi-o assessment
+chidi-o consent
+chidi-o goals
+chidi-o review-date
+eli-n assessment
+eli-n consent" "example caseload: missing (eli-n's consent expired; an on-hold goal counts)"
+run psw-report --home "$X" weekly --week 2026-W48 --format csv
+is "$(echo "$out" | grep -v '^contacts_by_day' | sed 1d | tr -d '\r' | tr '\n' ' ')" "contacts,count,1 contacts,minutes,20 contacts,hours,0.3 contacts,clients_seen,1 contacts,clients_not_seen,2 contacts_by_kind,phone,1 clients,new,1 clients,closed,0 goals,achieved,0 goals,progressed,0 actions,done,0 actions,overdue,2 reviews,done,0 reviews,overdue,2 assessments,done,0 assessments,reliable_improvement,0 assessments,no_reliable_change,0 assessments,reliable_deterioration,0 assessments,risk_flags,0 referrals,sent,0 referrals,accepted,0 referrals,completed,0 referrals,rejected,0 referrals,failed,0 referrals,follow_up_overdue,0 due_next_week,items,6 " \
+    "example caseload: the week's numbers by hand (chidi-o's call; alex-m and bea-k not seen; overdue as of Sunday)"
 
 # --- due on a generated caseload with known answers -----------------------
 # tests/report/gen.awk writes 124 clients with every kind of item due on
