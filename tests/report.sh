@@ -333,12 +333,24 @@ ok '[ $rc -eq 2 ] && echo "$err" | grep -q "unknown instrument"' "unknown instru
 run psw-report --home "$O" outcomes -e --from 2027-01-01 --to 2027-02-01
 ok '[ $rc -eq 1 ] && [ -z "$out" ]' "no pairs: empty, exit 1 with -e"
 
-# --- the example scripts, with a stand-in for mail(1) ---------------------
+# --- the example scripts and crontab, with a stand-in for mail(1) --------
+# The stand-in logs its arguments and the body; as mailutils' mail (when
+# MAIL_FLAVOUR says so) it also logs the file attached with -A.
 mkdir "$tap_tmp/bin"
 cat >"$tap_tmp/bin/mail" <<'SH'
 #!/bin/sh
-[ "$1" = --version ] && exit 1
-{ echo "mail $*"; cat; } >>"$MAILLOG"
+if [ "$1" = --version ]; then
+	[ "${MAIL_FLAVOUR:-}" = mailutils ] && echo "mail (GNU Mailutils) 3.17"
+	exit 0
+fi
+{
+	echo "mail $*"
+	while [ $# -gt 0 ]; do
+		[ "$1" = -A ] && { echo "attached $2"; head -1 "$2"; }
+		shift
+	done
+	cat
+} >>"$MAILLOG"
 SH
 chmod +x "$tap_tmp/bin/mail"
 MAILLOG="$tap_tmp/mail.log"
@@ -350,8 +362,39 @@ run env PATH="$tap_tmp/bin:$PATH" PSW_HOME="$W" sh "$PSW_SRC/examples/due-mail.s
 ok '[ $rc -eq 0 ] && [ ! -s "$MAILLOG" ]' "due-mail.sh mails nothing when nothing is new"
 run env PATH="$tap_tmp/bin:$PATH" PSW_HOME="$W" sh "$PSW_SRC/examples/due-mail.sh" sam@example.org --kind bogus
 ok '[ $rc -eq 2 ] && [ ! -s "$MAILLOG" ]' "due-mail.sh passes psw-report's failure on"
-run env PATH="$tap_tmp/bin:$PATH" PSW_HOME="$W" sh "$PSW_SRC/examples/weekly-report.sh" team@example.org
-ok '[ $rc -eq 0 ] && grep -q "^mail -s Weekly report [0-9]*-W[0-9]* team@example.org$" "$MAILLOG" && grep -q "^# Weekly report" "$MAILLOG" && ! grep -q "wk-a" "$MAILLOG"' "weekly-report.sh mails the de-identified week"
+run env PATH="$tap_tmp/bin:$PATH" PSW_HOME="$W" sh "$PSW_SRC/examples/due-mail.sh"
+ok '[ $rc -ne 0 ] && echo "$err" | grep -q usage && [ ! -s "$MAILLOG" ]' "due-mail.sh without an address: usage"
+run env PATH="$tap_tmp/bin:$PATH" PSW_HOME="$W" sh "$PSW_SRC/examples/weekly-report.sh" team@example.org --week 2026-W46
+ok '[ $rc -eq 0 ] && grep -q "^mail -s Weekly report 2026-11-09 to 2026-11-15 team@example.org$" "$MAILLOG" && grep -q "^# Weekly report" "$MAILLOG" && grep -q "^| contacts | 5 |$" "$MAILLOG" && ! grep -q "wk-a\|Week A" "$MAILLOG"' "weekly-report.sh mails the de-identified week, subject from the period"
+: >"$MAILLOG"
+run env PATH="$tap_tmp/bin:$PATH" PSW_HOME="$W" MAIL_FLAVOUR=mailutils sh "$PSW_SRC/examples/weekly-report.sh" team@example.org --no-deidentify --as-of 2026-11-12
+ok '[ $rc -eq 0 ] && grep -q "^mail -s Weekly report 2026-11-09 to 2026-11-15 -A .*/weekly-2026-11-09.html team@example.org$" "$MAILLOG" && grep -qx "<!DOCTYPE html>" "$MAILLOG" && grep -q "wk-a" "$MAILLOG"' "weekly-report.sh with mailutils attaches the HTML page; --no-deidentify keeps the ids"
+: >"$MAILLOG"
+run env PATH="$tap_tmp/bin:$PATH" PSW_HOME="$W" sh "$PSW_SRC/examples/weekly-report.sh" team@example.org --week 2026-W99
+ok '[ $rc -eq 2 ] && [ ! -s "$MAILLOG" ]' "weekly-report.sh passes psw-report's failure on, mails nothing"
+# Each command line of examples/crontab, as cron runs it (sh -c, its
+# variables set), with the paths made local.
+C="$tap_tmp/cron"
+mkdir -m 700 "$C" "$C/home" "$C/home/public"
+cp -R "$X/clients" "$X/psw.yaml" "$C/home/"
+grep -q "^MAILTO=" "$PSW_SRC/examples/crontab" && grep -q "^PSW_HOME=" "$PSW_SRC/examples/crontab"
+ok '[ $? -eq 0 ]' "the crontab sets MAILTO and PSW_HOME"
+grep -v '^#' "$PSW_SRC/examples/crontab" | grep -v '^[A-Z_]*=' | grep . |
+    sed -e 's/^[^ 	]*[ 	][^ 	]*[ 	][^ 	]*[ 	][^ 	]*[ 	][^ 	]*[ 	]*//' \
+    -e "s|/home/sam/psw|$PSW_SRC|g" -e "s|/home/sam|$C/home|g" >"$C/cmds"
+is "$(wc -l <"$C/cmds")" "4" "four crontab entries"
+: >"$MAILLOG"
+i=0
+while IFS= read -r cmd; do
+	i=$((i + 1))
+	(cd "$C/home" && env PATH="$tap_tmp/bin:$PATH" PSW_HOME="$C/home" \
+	    sh -c "$cmd") </dev/null >"$C/out.$i" 2>"$C/err.$i"
+	echo $? >"$C/rc.$i"
+done <"$C/cmds"
+ok '[ "$(cat "$C/rc.1")" = 0 ] && grep -q "^bea-k  *action  *g1.1" "$C/out.1" && ! grep -v "index .* built from" "$C/err.1" | grep -q .' "crontab: the morning line prints what is due (cron mails it)"
+ok '[ "$(cat "$C/rc.2")" = 0 ] && grep -q "^mail -s psw: [0-9]* item(s) due sam@example.org$" "$MAILLOG" && [ ! -s "$C/out.2" ]' "crontab: due-mail.sh mails, prints nothing"
+ok '[ "$(cat "$C/rc.3")" = 0 ] && "$FC" ics "$C/home/public/psw-due.ics" >/dev/null && ! grep -q "alex-m\|Alex\|Morgan" "$C/home/public/psw-due.ics" && [ ! -e "$C/home/public/psw-due.ics.tmp" ]' "crontab: the calendar feed is valid RFC 5545, de-identified, replaced whole"
+ok '[ "$(cat "$C/rc.4")" = 0 ] && grep -q "^mail -s Weekly report 2026-11-23 to 2026-11-29 team@example.org$" "$MAILLOG"' "crontab: the Friday report is mailed"
 
 # --- de-identification ----------------------------------------------------
 # Distinctive names, phones, addresses, dates of birth and note text are
