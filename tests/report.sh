@@ -395,6 +395,11 @@ ok '[ "$(cat "$C/rc.1")" = 0 ] && grep -q "^bea-k  *action  *g1.1" "$C/out.1" &&
 ok '[ "$(cat "$C/rc.2")" = 0 ] && grep -q "^mail -s psw: [0-9]* item(s) due sam@example.org$" "$MAILLOG" && [ ! -s "$C/out.2" ]' "crontab: due-mail.sh mails, prints nothing"
 ok '[ "$(cat "$C/rc.3")" = 0 ] && "$FC" ics "$C/home/public/psw-due.ics" >/dev/null && ! grep -q "alex-m\|Alex\|Morgan" "$C/home/public/psw-due.ics" && [ ! -e "$C/home/public/psw-due.ics.tmp" ]' "crontab: the calendar feed is valid RFC 5545, de-identified, replaced whole"
 ok '[ "$(cat "$C/rc.4")" = 0 ] && grep -q "^mail -s Weekly report 2026-11-23 to 2026-11-29 team@example.org$" "$MAILLOG"' "crontab: the Friday report is mailed"
+# psw-report(1) shows the crontab (tests/man.sh runs it): the same lines.
+grep '^[0-9*][^	]*	' "$PSW_SRC/man/psw-report.1" |
+    sed 's| examples/| /home/sam/psw/examples/|' >"$C/man.cron"
+ok '[ "$(wc -l <"$C/man.cron")" -ge 3 ] && grep -vxFf "$PSW_SRC/examples/crontab" "$C/man.cron" | { ! grep .; }' \
+    "the crontab of psw-report(1) is examples/crontab's"
 
 # --- de-identification ----------------------------------------------------
 # Distinctive names, phones, addresses, dates of birth and note text are
