@@ -208,7 +208,7 @@ validate_one(struct psw_cli *cli, const char *id, size_t *nproblems)
 	struct psw_diags d = PSW_DIAGS_INIT;
 	struct psw_client *c;
 	struct psw_doc *doc = NULL;
-	char name[96], line[PSW_ERR_MSG + 600];
+	char name[96];
 	struct psw_err e;
 	struct stat sb;
 	char *path;
@@ -269,8 +269,7 @@ validate_one(struct psw_cli *cli, const char *id, size_t *nproblems)
 		pe.line = d.v[i].line;
 		pe.col = d.v[i].col;
 		snprintf(pe.msg, sizeof pe.msg, "%s", d.v[i].msg);
-		fprintf(stderr, "%s: %s\n", cli->prog,
-		    psw_err_format(&pe, line, sizeof line));
+		psw_cli_error(cli, &pe);
 	}
 	*nproblems += d.n;
 	psw_diags_release(&d);
