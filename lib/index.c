@@ -506,6 +506,12 @@ index_instruments(struct psw_index *ix)
 	if ((home = ix_home = strdup(ix->st->home)) == NULL)
 		return NULL;
 	if (psw_instruments_load(home, &set, &e) < 0) {
+		/* Out of memory: no scores at all rather than other ones;
+		 * the caller fails. */
+		if (e.code == PSW_EIO && strstr(e.msg, "out of memory")) {
+			ix_home = home;
+			return NULL;
+		}
 		psw_store_warn(ix->st, "%s (scoring with the built-in "
 		    "instruments)", psw_err_format(&e, line, sizeof line));
 		if (psw_instruments_load(NULL, &set, &e) < 0)
@@ -923,7 +929,10 @@ psw_index_put(struct psw_index *ix, const char *id,
 
 	if ((rc = puts_prepare(ix->db, &p)) != SQLITE_OK)
 		goto fail;
-	p.ins = index_instruments(ix);
+	if ((p.ins = index_instruments(ix)) == NULL) {
+		rc = SQLITE_NOMEM;
+		goto fail;
+	}
 	if ((rc = sqlite3_exec(ix->db, "BEGIN IMMEDIATE", NULL, NULL,
 	    NULL)) != SQLITE_OK)
 		goto fail;
@@ -1291,8 +1300,13 @@ sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
 		return -1;
 	if ((rc = load_files(ix, &rec, &nr)) != SQLITE_OK)
 		goto out;
-	ins = index_instruments(ix);
-	digest = ins != NULL ? psw_instruments_digest(ins) : "";
+	/* The instruments score assessments; none only when memory ran
+	 * out. */
+	if ((ins = index_instruments(ix)) == NULL) {
+		rc = SQLITE_NOMEM;
+		goto out;
+	}
+	digest = psw_instruments_digest(ins);
 	if ((rc = meta_get(ix, "instruments", stored, sizeof stored)) !=
 	    SQLITE_OK)
 		goto out;
