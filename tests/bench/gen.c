@@ -94,6 +94,7 @@ assessments(FILE *f, int opened)
 	} ins[] = { { "phq-9", 9, 3 }, { "gad-7", 7, 3 }, { "core-10", 10, 4 } };
 	char a[16];
 	int sev0 = 20 + (int)rnd(70), drift = (int)rnd(60) - 15;
+	int risky = rnd(8) == 0;
 	int next[3], k = 0, t, i, j, g, v;
 
 	next[0] = opened + (int)rnd(14);
@@ -118,6 +119,10 @@ assessments(FILE *f, int opened)
 				v = v < 0 ? 0 : v > ins[i].max ? ins[i].max : v;
 				if (i == 2 && (j == 1 || j == 2))
 					v = ins[i].max - v;	/* reversed */
+				/* the risk items (PHQ-9 9, CORE-10 6): for a
+				 * few clients, now and then */
+				if ((i == 0 && j == 8) || (i == 2 && j == 5))
+					v = risky && rnd(4) == 0 ? 1 + (int)rnd(2) : 0;
 				fprintf(f, "%s%d", j ? ", " : "", v);
 			}
 			fprintf(f, "]}\n");
