@@ -1499,7 +1499,7 @@ sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
 	size_t *todo = NULL;
 	const struct psw_instruments *ins;
 	const char *digest;
-	char stored[64];
+	char stored[64], quick[17];
 	struct puts p;
 	int rc = SQLITE_OK, stale;
 
@@ -1508,8 +1508,14 @@ sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
 		return -1;
 	if ((rc = load_files(ix, &rec, &nr)) != SQLITE_OK)
 		goto out;
-	ins = index_instruments(ix);
-	digest = ins != NULL ? psw_instruments_digest(ins) : "";
+	/* Parse the definitions only when something is to be scored. */
+	if (psw_instruments_builtin_digest(ix->st->home, quick) == 1) {
+		ins = NULL;
+		digest = quick;
+	} else {
+		ins = index_instruments(ix);
+		digest = ins != NULL ? psw_instruments_digest(ins) : "";
+	}
 	if ((rc = meta_get(ix, "instruments", stored, sizeof stored)) !=
 	    SQLITE_OK)
 		goto out;
@@ -1555,7 +1561,7 @@ sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
 	}
 	if ((rc = puts_prepare(ix->db, &p)) != SQLITE_OK)
 		goto out;
-	p.ins = ins;
+	p.ins = ins != NULL ? ins : index_instruments(ix);
 	if ((rc = sqlite3_exec(ix->db, "BEGIN IMMEDIATE", NULL, NULL,
 	    NULL)) != SQLITE_OK)
 		goto out;
