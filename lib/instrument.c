@@ -1335,6 +1335,59 @@ psw_instruments_digest(const struct psw_instruments *set)
 	return set->digest;
 }
 
+static uint64_t
+fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+int
+psw_instruments_builtin_digest(const char *home, char digest[17])
+{
+	struct psw_buf path = PSW_BUF_INIT;
+	struct dirent *de;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i, len;
+	DIR *dir;
+	int own = 0;
+
+	if (home != NULL) {
+		psw_buf_addf(&path, "%s/instruments", home);
+		if (path.oom)
+			return 0;
+		dir = opendir(path.s);
+		psw_buf_release(&path);
+		if (dir == NULL && errno != ENOENT && errno != ENOTDIR)
+			return 0;
+		/* The names load_folder() would read. */
+		while (dir != NULL && !own && (de = readdir(dir)) != NULL) {
+			len = strlen(de->d_name);
+			own = len > 5 && de->d_name[0] != '.' &&
+			    strcmp(de->d_name + len - 5, ".yaml") == 0;
+		}
+		if (dir != NULL)
+			closedir(dir);
+		if (own)
+			return 0;
+	}
+	/* As set_add() hashes them, in the same order. */
+	for (i = 0; i < psw_builtin_instruments_count; i++) {
+		h = fnv(h, psw_builtin_instruments[i].name,
+		    strlen(psw_builtin_instruments[i].name) + 1);
+		h = fnv(h, psw_builtin_instruments[i].text,
+		    psw_builtin_instruments[i].len);
+	}
+	snprintf(digest, 17, "%016llx", (unsigned long long)h);
+	return 1;
+}
+
 /* --- Scoring --------------------------------------------------------- */
 
 static int
