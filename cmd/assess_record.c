@@ -75,7 +75,7 @@ past_date(struct psw_cli *cli, const char *s, psw_date *out)
 	return -1;
 }
 
-/* --- the needs a needs assessment (CANSAS) sets ------------------------ */
+/* --- the needs a needs assessment (CANSAS) sets ----------------------- */
 
 struct need_set {
 	const char *domain;
@@ -159,7 +159,7 @@ set_needs(struct psw_doc *doc, const struct need_set *v, size_t n)
 	return 0;
 }
 
-/* --- the new assessment's entry ---------------------------------------- */
+/* --- the new assessment's entry --------------------------------------- */
 
 /* Build the assessment map for the file; NULL on OOM. */
 static struct psw_node *
@@ -226,7 +226,7 @@ entry(struct psw_doc *doc, const char *id, const struct psw_instrument *in,
 	return m;
 }
 
-/* --- the report after saving ------------------------------------------- */
+/* --- the report after saving ------------------------------------------ */
 
 struct cmp {
 	const struct assess_point *p;	/* NULL: none */
@@ -314,7 +314,7 @@ text_contacts(FILE *fp, const struct psw_client *c)
 	    c->id);
 }
 
-/* --- add and ask ------------------------------------------------------- */
+/* --- add and ask ------------------------------------------------------ */
 
 static int
 record(struct psw_cli *cli, int argc, char **argv, int ask)
@@ -584,7 +584,7 @@ assess_ask(struct psw_cli *cli, int argc, char **argv)
 	return record(cli, argc, argv, 1);
 }
 
-/* --- void ---------------------------------------------------------------- */
+/* --- void ------------------------------------------------------------- */
 
 int
 assess_void(struct psw_cli *cli, int argc, char **argv)

@@ -140,6 +140,10 @@ ok '[ $rc -eq 3 ] && [ "$err" = "psw-assess: stdin:2: phq-9 takes 9 answers, not
     "bulk: the bad line named on stderr, exit 3"
 run psw-assess score gad-2 --format json <"$tap_tmp/bulk"
 ok '[ "$(echo "$out" | wc -l)" -eq 3 ]' "bulk json: one object a line"
+printf '1,1\n1,\0002\n' | psw-assess score gad-2 --format tsv >"$tap_tmp/o" 2>"$tap_tmp/e"
+rc=$?
+ok '[ $rc -eq 3 ] && [ "$(cat "$tap_tmp/e")" = "psw-assess: stdin:2: a NUL byte in the line" ] && [ "$(wc -l <"$tap_tmp/o")" -eq 2 ]' \
+    "bulk: a NUL byte in a line, one message, the row kept"
 printf '1,1\n2,2\n' | psw-assess score gad-2 --format tsv >"$tap_tmp/o" 2>&1
 is "$(cut -f3,4 "$tap_tmp/o" | tr '\t\n' ' |')" "2 negative|4 positive|" "bulk: every line scored, exit 0"
 printf 'sleep 300\n' >"$tap_tmp/script"

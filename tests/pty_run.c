@@ -221,7 +221,8 @@ main(int argc, char **argv)
 			close(master);
 			master = -1;
 		} else {
-			fprintf(stderr, "pty_run: bad script line '%s'\n", line);
+			fprintf(stderr, "pty_run: bad script line '%s'\n",
+			    line);
 			kill(pid, SIGKILL);
 			waitpid(pid, NULL, 0);
 			return 125;
