@@ -463,6 +463,19 @@ rc=$?
 ok '[ $rc -eq 0 ] && grep -q "answers: \[10, 1\]" "$C"' \
     "ask on a terminal: answers above 9 are digits and Enter, backspace edits"
 
+# --- risk warnings in colour on a terminal, only there ---------------------------------
+esc=$(printf '\033')
+script "expect review the safety plan of cy"
+TERM=xterm "$PTY" "$tap_tmp/script" psw-assess add cy phq-9 --answers 0,0,0,0,0,0,0,0,2 >"$tap_tmp/o" 2>&1
+rc=$?
+ok '[ $rc -eq 0 ] && grep -q "${esc}\[1;31m!! RISK FLAG: suicidality (high)${esc}\[0m" "$tap_tmp/o" && grep -q "psw-assess: ${esc}\[1;31mRISK${esc}\[0m: cy a" "$tap_tmp/o"' \
+    "a risk flag in bold red on a terminal"
+script "expect review the safety plan of cy"
+NO_COLOR=1 TERM=xterm "$PTY" "$tap_tmp/script" psw-assess add cy phq-9 --answers 0,0,0,0,0,0,0,0,2 >"$tap_tmp/o" 2>&1
+ok '! grep -q "$esc" "$tap_tmp/o" && grep -q "!! RISK FLAG" "$tap_tmp/o"' "no colour with NO_COLOR"
+run psw-assess add cy phq-9 --answers 0,0,0,0,0,0,0,0,2
+ok '! printf "%s%s" "$out" "$err" | grep -q "$esc"' "no colour off a terminal"
+
 # --- help ----------------------------------------------------------------------------------
 for c in add ask list history show change void score describe instruments; do
 	run psw-assess $c --help
