@@ -308,7 +308,7 @@ assess_points(const struct psw_client *c, const struct psw_instrument *in,
 	return v;
 }
 
-/* --- instruments ------------------------------------------------------- */
+/* --- instruments ------------------------------------------------------ */
 
 static int
 cmd_instruments(struct psw_cli *cli, int argc, char **argv)
@@ -337,8 +337,8 @@ cmd_instruments(struct psw_cli *cli, int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	if (optind < argc)
-		return psw_cli_usage_error(cli, "instruments takes no arguments "
-		    "('%s')", argv[optind]);
+		return psw_cli_usage_error(cli, "instruments takes no "
+		    "arguments ('%s')", argv[optind]);
 	if (psw_cli_format(cli, PSW_FMT_LISTING, &fmt, &e) < 0)
 		return psw_cli_usage_error(cli, "%s", e.msg);
 	if ((rc = assess_load_set(cli, 0, &set)) >= 0)
@@ -371,7 +371,7 @@ cmd_instruments(struct psw_cli *cli, int argc, char **argv)
 	return n == 0 && cli->exit_status ? PSW_EEMPTY : 0;
 }
 
-/* --- describe ----------------------------------------------------------- */
+/* --- describe --------------------------------------------------------- */
 
 /* "2, 3 and 7" (1-based; last is " and " or " or ") into buf. */
 static const char *
@@ -790,7 +790,7 @@ cmd_describe(struct psw_cli *cli, int argc, char **argv)
 	return 0;
 }
 
-/* --- instrument validate ----------------------------------------------- */
+/* --- instrument validate ---------------------------------------------- */
 
 /* Read a whole file into b; 0 or -code (e filled). */
 static int
@@ -893,7 +893,7 @@ cmd_instrument(struct psw_cli *cli, int argc, char **argv)
 	    argv[1]);
 }
 
-/* --- score ------------------------------------------------------------- */
+/* --- score ------------------------------------------------------------ */
 
 static const struct psw_column score_cols[] = {
 	{ "instrument", PSW_COL_STR, 0 },
@@ -927,8 +927,13 @@ score_one(struct psw_cli *cli, const struct psw_instrument *in,
 	int n, bad = 0;
 
 	memset(&sc, 0, sizeof sc);
-	n = psw_answers_parse(list, a, PSW_INSTR_MAX_ITEMS + 1, err,
-	    sizeof err);
+	if (list == NULL) {	/* the caller found a NUL byte */
+		n = -1;
+		snprintf(err, sizeof err, "a NUL byte in the line");
+	} else {
+		n = psw_answers_parse(list, a, PSW_INSTR_MAX_ITEMS + 1, err,
+		    sizeof err);
+	}
 	if (n >= 0 && psw_instrument_score(in, a, (size_t)n, &sc) < 0)
 		snprintf(err, sizeof err, "%s", sc.error);
 	if (n < 0 || !sc.ok) {
@@ -1003,12 +1008,13 @@ cmd_score(struct psw_cli *cli, int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	if (argc - optind != 1)
-		return psw_cli_usage_error(cli, "score needs one instrument id");
+		return psw_cli_usage_error(cli, "score needs one instrument "
+		    "id");
 	if (psw_cli_format(cli, PSW_FMT_LISTING, &fmt, &e) < 0)
 		return psw_cli_usage_error(cli, "%s", e.msg);
 	if (answers == NULL && isatty(STDIN_FILENO))
-		return psw_cli_usage_error(cli, "score needs --answers LIST, or "
-		    "answer lists one a line on standard input (not a "
+		return psw_cli_usage_error(cli, "score needs --answers LIST, "
+		    "or answer lists one a line on standard input (not a "
 		    "terminal)");
 	if ((rc = assess_load_set(cli, 0, &set)) >= 0)
 		return rc;
@@ -1034,13 +1040,8 @@ cmd_score(struct psw_cli *cli, int argc, char **argv)
 			    line[len - 1] == '\r'))
 				line[--len] = '\0';
 			snprintf(where, sizeof where, "stdin:%zu", lineno);
-			if (strlen(line) != (size_t)len) {
-				fprintf(stderr, "%s: %s: a NUL byte in the "
-				    "line\n", cli->prog, where);
-				line[0] = 'x';
-				line[1] = '\0';
-			}
-			if (score_one(cli, in, line, where, fmt, t) != 0)
+			if (score_one(cli, in, strlen(line) == (size_t)len ?
+			    line : NULL, where, fmt, t) != 0)
 				worst = PSW_EDATA;
 		}
 		free(line);
@@ -1060,7 +1061,7 @@ cmd_score(struct psw_cli *cli, int argc, char **argv)
 	return worst;
 }
 
-/* --- main ---------------------------------------------------------------- */
+/* --- main ------------------------------------------------------------- */
 
 struct command {
 	const char *name;

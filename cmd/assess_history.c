@@ -211,7 +211,7 @@ assess_list(struct psw_cli *cli, int argc, char **argv)
 	return rows == 0 && cli->exit_status ? PSW_EEMPTY : 0;
 }
 
-/* --- one client's file ---------------------------------------------------- */
+/* --- one client's file ------------------------------------------------ */
 
 /*
  * Open the folder, read client id, load the instruments.  -1 when ready
@@ -335,8 +335,8 @@ assess_history(struct psw_cli *cli, int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	if (argc - optind < 1 || argc - optind > 2)
-		return psw_cli_usage_error(cli, "history needs a client id (and "
-		    "an instrument)");
+		return psw_cli_usage_error(cli, "history needs a client id "
+		    "(and an instrument)");
 	if (psw_id_check(argv[optind], &e) < 0)
 		return psw_cli_usage_error(cli, "%s", e.msg);
 	want = argc - optind == 2 ? argv[optind + 1] : o.instrument;
@@ -467,7 +467,7 @@ out:
 	return rc;
 }
 
-/* --- show --------------------------------------------------------------- */
+/* --- show ------------------------------------------------------------- */
 
 static void
 json_vs(struct psw_json *j, const char *key, const struct assess_point *p,
@@ -713,7 +713,7 @@ out:
 	return rc;
 }
 
-/* --- change ---------------------------------------------------------------- */
+/* --- change ----------------------------------------------------------- */
 
 int
 assess_change(struct psw_cli *cli, int argc, char **argv)
@@ -771,9 +771,9 @@ assess_change(struct psw_cli *cli, int argc, char **argv)
 	pts = assess_points(c, in, &npts);
 	if (npts < 2) {
 		if (!cli->quiet)
-			fprintf(stderr, "%s: %s has %zu scored %s assessment%s: "
-			    "change needs two\n", cli->prog, c->id, npts,
-			    in->id, npts == 1 ? "" : "s");
+			fprintf(stderr, "%s: %s has %zu scored %s "
+			    "assessment%s: change needs two\n", cli->prog,
+			    c->id, npts, in->id, npts == 1 ? "" : "s");
 		rc = cli->exit_status ? PSW_EEMPTY : 0;
 		goto out;
 	}

@@ -75,7 +75,7 @@ past_date(struct psw_cli *cli, const char *s, psw_date *out)
 	return -1;
 }
 
-/* --- the needs a needs assessment (CANSAS) sets ------------------------ */
+/* --- the needs a needs assessment (CANSAS) sets ----------------------- */
 
 struct need_set {
 	const char *domain;
@@ -159,7 +159,7 @@ set_needs(struct psw_doc *doc, const struct need_set *v, size_t n)
 	return 0;
 }
 
-/* --- the new assessment's entry ---------------------------------------- */
+/* --- the new assessment's entry --------------------------------------- */
 
 /* Build the assessment map for the file; NULL on OOM. */
 static struct psw_node *
@@ -226,7 +226,7 @@ entry(struct psw_doc *doc, const char *id, const struct psw_instrument *in,
 	return m;
 }
 
-/* --- the report after saving ------------------------------------------- */
+/* --- the report after saving ------------------------------------------ */
 
 struct cmp {
 	const struct assess_point *p;	/* NULL: none */
@@ -314,7 +314,7 @@ text_contacts(FILE *fp, const struct psw_client *c)
 	    c->id);
 }
 
-/* --- add and ask ------------------------------------------------------- */
+/* --- add and ask ------------------------------------------------------ */
 
 static int
 record(struct psw_cli *cli, int argc, char **argv, int ask)
@@ -338,6 +338,7 @@ record(struct psw_cli *cli, int argc, char **argv, int ask)
 	struct psw_txn t;
 	struct psw_err e;
 	struct psw_json j;
+	struct psw_out po, pe;
 	enum psw_format fmt;
 	const char *cid, *by;
 	char *out = NULL, *warn = NULL, err[256], nid[32];
@@ -517,19 +518,25 @@ record(struct psw_cli *cli, int argc, char **argv, int ask)
 		text_cmp(fo, "previous", &prev);
 		text_cmp(fo, "first", &first);
 	}
+	/* Bold red on a terminal that allows colour (psw_out_init). */
+	psw_out_init(&po, stdout, fmt);
+	psw_out_init(&pe, stderr, PSW_FMT_TEXT);
 	for (i = 0; i < sc.nflags; i++) {
 		/* Risk: on stdout with the contacts, and on stderr always. */
 		if (fmt != PSW_FMT_JSON && !cli->quiet) {
-			fprintf(fo, "!! RISK FLAG: %s (%s)\n", sc.flags[i].name,
-			    psw_level_name(sc.flags[i].level));
+			fprintf(fo, "%s!! RISK FLAG: %s (%s)%s\n", po.color ?
+			    "\033[1;31m" : "", sc.flags[i].name,
+			    psw_level_name(sc.flags[i].level), po.color ?
+			    "\033[0m" : "");
 			if (sc.flags[i].message != NULL) {
 				fprintf(fo, "!! ");
 				psw_put_text(fo, sc.flags[i].message);
 				fputc('\n', fo);
 			}
 		}
-		fprintf(fw, "%s: RISK: %s %s %s: %s (%s)%s", cli->prog, cid,
-		    nid, in->id, sc.flags[i].name,
+		fprintf(fw, "%s: %sRISK%s: %s %s %s: %s (%s)%s", cli->prog,
+		    pe.color ? "\033[1;31m" : "", pe.color ? "\033[0m" : "",
+		    cid, nid, in->id, sc.flags[i].name,
 		    psw_level_name(sc.flags[i].level),
 		    sc.flags[i].message ? ": " : "");
 		if (sc.flags[i].message != NULL)
@@ -584,7 +591,7 @@ assess_ask(struct psw_cli *cli, int argc, char **argv)
 	return record(cli, argc, argv, 1);
 }
 
-/* --- void ---------------------------------------------------------------- */
+/* --- void ------------------------------------------------------------- */
 
 int
 assess_void(struct psw_cli *cli, int argc, char **argv)
