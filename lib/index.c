@@ -173,6 +173,10 @@ static const char *const client_tables[] = {
 	"contacts", "assessment_subscales", NULL
 };
 
+static int is_corrupt(int);
+static int may_remove(const struct psw_store *);
+static void remove_index(const char *);
+
 int
 psw_index_error(struct psw_index *ix, int rc, const char *what,
     struct psw_err *e)
@@ -184,6 +188,14 @@ psw_index_error(struct psw_index *ix, int rc, const char *what,
 		return psw_error(e, PSW_ELOCKED, "index '%s' is busy (%s); "
 		    "try again later", ix && ix->st ? ix->st->index_path : "",
 		    what);
+	/* Damage in pages no sync reads shows only here: the index is
+	 * derived, so it goes on close and the next command rebuilds it. */
+	if (ix != NULL && ix->st != NULL && is_corrupt(rc)) {
+		ix->damaged = 1;
+		return psw_error(e, PSW_EIO, "index '%s' is damaged (%s: %s); "
+		    "the next command rebuilds it from the client files",
+		    ix->st->index_path, what, msg);
+	}
 	return psw_error(e, PSW_EIO, "index '%s': %s: %s",
 	    ix && ix->st ? ix->st->index_path : "", what, msg);
 }
@@ -469,6 +481,9 @@ psw_index_close(struct psw_index *ix)
 	if (ix->db != NULL)
 		sqlite3_close(ix->db);
 	ix->db = NULL;
+	if (ix->damaged && ix->st != NULL && may_remove(ix->st))
+		remove_index(ix->st->index_path);
+	ix->damaged = 0;
 }
 
 /* --- Rows of one client -------------------------------------------- */

@@ -28,6 +28,7 @@ struct psw_index {
 	struct sqlite3 *db;
 	struct psw_store *st;	/* borrowed */
 	int rebuilt;		/* the index was created or rebuilt this run */
+	int damaged;		/* a query found it corrupt: removed on close */
 };
 
 struct psw_sync_stats {

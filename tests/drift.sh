@@ -112,6 +112,7 @@ EOF
 
 ways >"$tap_tmp/ways"
 nways=0
+caught=0
 same=0
 bad=
 while IFS='	' read -r name action; do
@@ -135,6 +136,16 @@ while IFS='	' read -r name action; do
 		(PSW_HOME="$h"; export PSW_HOME; eval "$cmd") >"$tap_tmp/out" \
 		    2>"$tap_tmp/err" </dev/null
 		rc=$?
+		# Damage in pages that no sync reads is found by the query
+		# that reads them: that command says so (exit 5) and the
+		# index is rebuilt, so the same command run again must tell
+		# the truth.
+		if [ $rc = 5 ] && grep -q 'is damaged' "$tap_tmp/err"; then
+			caught=$((caught + 1))
+			(PSW_HOME="$h"; export PSW_HOME; eval "$cmd") \
+			    >"$tap_tmp/out" 2>"$tap_tmp/err" </dev/null
+			rc=$?
+		fi
 		# A command exits as it does over a fresh index: validate
 		# exits 3 when a file has a problem, show when its client
 		# file is gone or broken; that is the truth it must tell.
@@ -171,7 +182,7 @@ while IFS='	' read -r name action; do
 		ig=$(rel_integrity "$h")
 		case $ig:$name in
 		ok:*) ;;
-		*:random*) echo "# $name: free pages damaged:" $ig ;;
+		*:random*) echo "# $name: free pages damaged: $(echo "$ig" | tr "\n" " ")" ;;
 		*) is "$ig" ok "$name: integrity_check" ;;
 		esac
 	else
@@ -181,4 +192,5 @@ while IFS='	' read -r name action; do
 done <"$tap_tmp/ways"
 echo "# index drift: $nways ways, the next command wrong in:${bad:- none};"
 echo "# the whole index equal to a fresh build in $same of $nways"
+echo "# damage found by a query (that command exit 5, the index rebuilt): $caught"
 done_testing
