@@ -230,7 +230,7 @@ validate_one(struct psw_cli *cli, const char *id, size_t *nproblems)
 	struct psw_diags d = PSW_DIAGS_INIT;
 	struct psw_client *c;
 	struct psw_doc *doc = NULL;
-	char name[96], line[PSW_ERR_MSG + 600];
+	char name[96];
 	struct psw_err e;
 	struct stat sb;
 	char *path;
@@ -238,10 +238,18 @@ validate_one(struct psw_cli *cli, const char *id, size_t *nproblems)
 	int rc;
 
 	psw_store_client_name(id, name, sizeof name);
-	if ((path = psw_store_client_path(&cli->store, id)) == NULL)
+	if ((path = psw_store_client_path(&cli->store, id)) == NULL) {
+		psw_error(&e, PSW_EIO, "out of memory");
+		psw_cli_error(cli, &e);
 		return -PSW_EIO;
-	if (lstat(path, &sb) < 0 && errno == ENOENT) {
+	}
+	if (lstat(path, &sb) < 0) {
 		free(path);
+		if (errno != ENOENT) {
+			psw_error_errno(&e, PSW_EIO, errno, "%s", name);
+			psw_cli_error(cli, &e);
+			return -PSW_EIO;
+		}
 		psw_error(&e, PSW_EDATA, "no client '%s' (%s does not exist)",
 		    id, name);
 		psw_cli_error(cli, &e);
@@ -258,11 +266,22 @@ validate_one(struct psw_cli *cli, const char *id, size_t *nproblems)
 	rc = psw_doc_load_file(path, name, &doc, &e);
 	free(path);
 	if (rc < 0) {
+		/* A file that cannot be read (or no memory to read it):
+		 * nothing can be said of the rest, stop. */
 		psw_cli_error(cli, &e);
+		if (e.code == PSW_EIO)
+			return -PSW_EIO;
 		(*nproblems)++;
 		return 1;
 	}
 	rc = psw_client_read(doc, id, &c, &d);
+	if (rc == -PSW_EIO) {
+		psw_diags_release(&d);
+		psw_doc_free(doc);
+		psw_error(&e, PSW_EIO, "%s: out of memory", name);
+		psw_cli_error(cli, &e);
+		return rc;
+	}
 	for (i = 0; i < d.n; i++) {
 		struct psw_err pe;
 
@@ -272,14 +291,11 @@ validate_one(struct psw_cli *cli, const char *id, size_t *nproblems)
 		pe.line = d.v[i].line;
 		pe.col = d.v[i].col;
 		snprintf(pe.msg, sizeof pe.msg, "%s", d.v[i].msg);
-		fprintf(stderr, "%s: %s\n", cli->prog,
-		    psw_err_format(&pe, line, sizeof line));
+		psw_cli_error(cli, &pe);
 	}
 	*nproblems += d.n;
 	psw_diags_release(&d);
 	psw_doc_free(doc);
-	if (rc == -PSW_EIO)
-		return rc;
 	return rc < 0 ? 1 : 0;
 }
 
@@ -298,7 +314,7 @@ cmd_validate(struct psw_cli *cli, int argc, char **argv)
 	enum psw_format fmt;
 	struct dirent *de;
 	DIR *dir;
-	int rc;
+	int rc, oom = 0;
 
 	rc = psw_cli_parse(cli, argc, argv, NULL, 0, NULL, NULL,
 	    "usage: psw-plan validate [ID...]\n");
@@ -336,8 +352,10 @@ cmd_validate(struct psw_cli *cli, int argc, char **argv)
 
 		if (len <= 5 || strcmp(de->d_name + len - 5, ".yaml") != 0)
 			continue;
-		if ((id = strndup(de->d_name, len - 5)) == NULL)
+		if ((id = strndup(de->d_name, len - 5)) == NULL) {
+			oom = 1;
 			break;
+		}
 		if (!psw_id_valid(id)) {
 			fprintf(stderr, "%s: clients/%s: file name is not a "
 			    "valid client id (use a-z, 0-9 and -)\n",
@@ -353,6 +371,7 @@ cmd_validate(struct psw_cli *cli, int argc, char **argv)
 
 			if (nv == NULL) {
 				free(id);
+				oom = 1;
 				break;
 			}
 			ids = nv;
@@ -361,6 +380,13 @@ cmd_validate(struct psw_cli *cli, int argc, char **argv)
 	}
 	if (dir != NULL)
 		closedir(dir);
+	if (oom) {
+		for (i = 0; i < n; i++)
+			free(ids[i]);
+		free(ids);
+		psw_error(&e, PSW_EIO, "out of memory");
+		return psw_cli_fail(cli, &e);
+	}
 	if (n > 1)
 		qsort(ids, n, sizeof *ids, id_cmp);
 	rc = 0;
@@ -601,8 +627,10 @@ cmd_note(struct psw_cli *cli, int argc, char **argv)
 			return psw_cli_usage_error(cli, "cannot read the note "
 			    "from standard input (at most 64 KiB)");
 		}
-	} else {
-		psw_buf_adds(&text, argv[optind + 1]);
+	} else if (psw_buf_adds(&text, argv[optind + 1]) < 0) {
+		psw_buf_release(&text);
+		psw_error(&e, PSW_EIO, "out of memory");
+		return psw_cli_fail(cli, &e);
 	}
 	if (text.len == 0 || strspn(text.s, " \t\r\n") == text.len) {
 		psw_buf_release(&text);

@@ -162,6 +162,79 @@ ok '! echo "$out" | grep -q "^sf-u	safety\|^sf-v	safety"' "safety: none when rev
 ok 'echo "$out" | grep -q "^sf-t	safety	a1	risk flag (phq-9 2026-11-27) and no safety plan"' "safety: a flag and no safety plan"
 run psw-report --home "$A" due --format ics --kind safety
 ok '[ $rc -eq 0 ] && printf "%s\n" "$out" >"$tap_tmp/s.ics" && "$FC" ics "$tap_tmp/s.ics" | grep -q "^DESCRIPTION:safety a1.*risk flag high"' "ics carries the risk flag"
+run psw-report --home "$A" missing --format tsv
+is "$(echo "$out" | grep -v '	consent	\|	goals	\|	review-date	' | cut -f1-3 | tr '\t' ' ')" "as-e assessment 
+sf-t safety-plan a1
+sf-v assessment " \
+    "missing: a risk flag and no safety plan (not a voided flag, not with a plan); only voided assessments count as none"
+
+# --- the example caseload (examples/), checked by hand --------------------
+X="$tap_tmp/example"
+mkdir -m 700 "$X"
+cp -R "$PSW_SRC/examples/clients" "$PSW_SRC/examples/psw.yaml" "$X/"
+chmod -R go-rwx "$X"
+run psw-report --home "$X" due --format tsv
+is "$(echo "$out" | cut -f1-3,5-7 | tr '\t' ' ')" "eli-n review  2026-10-01 -58 high
+bea-k contact  2026-11-11 -17 high
+bea-k action g1.1 2026-11-14 -14 high
+bea-k review  2026-11-24 -4 high
+alex-m action g1.2 2026-11-25 -3 high
+alex-m review  2026-11-30 2 low
+alex-m referral r1 2026-12-01 3 low
+alex-m action g1.3 2026-12-02 4 low
+alex-m contact  2026-12-04 6 low
+bea-k action g1.2 2026-12-04 6 low
+alex-m consent k2 2026-12-05 7 low" \
+    "example caseload: on-hold eli-n's review, no contact item for referred chidi-o or on-hold eli-n, closed dana-r nothing, consent at the window's end"
+run psw-report --home "$X" missing --format tsv
+is "$(echo "$out" | cut -f1,2 | tr '\t' ' ')" "chidi-o assessment
+chidi-o consent
+chidi-o goals
+chidi-o review-date
+eli-n assessment
+eli-n consent" "example caseload: missing (eli-n's consent expired; an on-hold goal counts)"
+run psw-report --home "$X" weekly --week 2026-W48 --format csv
+is "$(echo "$out" | grep -v '^contacts_by_day' | sed 1d | tr -d '\r' | tr '\n' ' ')" "contacts,count,1 contacts,minutes,20 contacts,hours,0.3 contacts,clients_seen,1 contacts,clients_not_seen,2 contacts_by_kind,phone,1 clients,new,1 clients,closed,0 goals,achieved,0 goals,progressed,0 actions,done,0 actions,overdue,2 reviews,done,0 reviews,overdue,2 assessments,done,0 assessments,reliable_improvement,0 assessments,no_reliable_change,0 assessments,reliable_deterioration,0 assessments,risk_flags,0 referrals,sent,0 referrals,accepted,0 referrals,completed,0 referrals,rejected,0 referrals,failed,0 referrals,follow_up_overdue,0 due_next_week,items,6 " \
+    "example caseload: the week's numbers by hand (chidi-o's call; alex-m and bea-k not seen; overdue as of Sunday)"
+
+# --- due on a generated caseload with known answers -----------------------
+# tests/report/gen.awk writes 124 clients with every kind of item due on
+# each day from 15 days ago to 15 days ahead (closed, referred and
+# risk-flagged variants, done actions, achieved goals, completed
+# referrals, revoked consent, voided assessments) and works out on its own
+# which items must be listed, in which order, with which priority.
+G="$tap_tmp/gen"
+mkdir -m 700 "$G" "$G/clients"
+awk -v dir="$G" -v today="$PSW_TODAY" -f "$fx/gen.awk" >"$G/expected"
+run psw-plan --home "$G" validate
+ok '[ $rc -eq 0 ]' "the generated caseload is valid"
+# expect AWK-CONDITION: the expected rows, in order, as psw-report prints
+# them (without the "what" column).
+expect() {
+	awk -F'\t' "$1" "$G/expected" | LC_ALL=C sort -t'	' -k1,1 | cut -f2-
+}
+for w in 0 1 2 7 14 30; do
+	psw-report --home "$G" due --within ${w}d --format tsv 2>/dev/null |
+	    cut -f1-3,5-9 >"$G/out"
+	expect "\$6 <= $w" >"$G/exp"
+	cmp -s "$G/out" "$G/exp" ||
+	    diff "$G/exp" "$G/out" | head -20 | sed 's/^/# /'
+	ok 'cmp -s "$G/out" "$G/exp" && [ -s "$G/out" ]' \
+	    "generated: --within ${w}d lists exactly the expected $(wc -l <"$G/exp") items, in order"
+done
+psw-report --home "$G" due --overdue-only --format tsv | cut -f1-3,5-9 >"$G/out"
+expect '$6 < 0' >"$G/exp"
+ok 'cmp -s "$G/out" "$G/exp"' "generated: --overdue-only"
+psw-report --home "$G" due --worker kim --within 7d --format tsv |
+    cut -f1-3,5-9 >"$G/out"
+expect '$6 <= 7 && $8 == "kim"' >"$G/exp"
+ok 'cmp -s "$G/out" "$G/exp"' "generated: --worker"
+psw-report --home "$G" due --kind consent,safety --within 3d --format tsv |
+    cut -f1-3,5-9 >"$G/out"
+expect '$6 <= 3 && ($3 == "consent" || $3 == "safety")' >"$G/exp"
+ok 'cmp -s "$G/out" "$G/exp"' "generated: --kind"
+run psw-report --home "$G" due --client gc-m05
+ok '[ $rc -eq 0 ] && [ -z "$out" ]' "generated: a closed client, nothing"
 
 # --- caseload: scores and trends ------------------------------------------
 O="$tap_tmp/outcomes"
@@ -260,12 +333,24 @@ ok '[ $rc -eq 2 ] && echo "$err" | grep -q "unknown instrument"' "unknown instru
 run psw-report --home "$O" outcomes -e --from 2027-01-01 --to 2027-02-01
 ok '[ $rc -eq 1 ] && [ -z "$out" ]' "no pairs: empty, exit 1 with -e"
 
-# --- the example scripts, with a stand-in for mail(1) ---------------------
+# --- the example scripts and crontab, with a stand-in for mail(1) --------
+# The stand-in logs its arguments and the body; as mailutils' mail (when
+# MAIL_FLAVOUR says so) it also logs the file attached with -A.
 mkdir "$tap_tmp/bin"
 cat >"$tap_tmp/bin/mail" <<'SH'
 #!/bin/sh
-[ "$1" = --version ] && exit 1
-{ echo "mail $*"; cat; } >>"$MAILLOG"
+if [ "$1" = --version ]; then
+	[ "${MAIL_FLAVOUR:-}" = mailutils ] && echo "mail (GNU Mailutils) 3.17"
+	exit 0
+fi
+{
+	echo "mail $*"
+	while [ $# -gt 0 ]; do
+		[ "$1" = -A ] && { echo "attached $2"; head -1 "$2"; }
+		shift
+	done
+	cat
+} >>"$MAILLOG"
 SH
 chmod +x "$tap_tmp/bin/mail"
 MAILLOG="$tap_tmp/mail.log"
@@ -277,8 +362,44 @@ run env PATH="$tap_tmp/bin:$PATH" PSW_HOME="$W" sh "$PSW_SRC/examples/due-mail.s
 ok '[ $rc -eq 0 ] && [ ! -s "$MAILLOG" ]' "due-mail.sh mails nothing when nothing is new"
 run env PATH="$tap_tmp/bin:$PATH" PSW_HOME="$W" sh "$PSW_SRC/examples/due-mail.sh" sam@example.org --kind bogus
 ok '[ $rc -eq 2 ] && [ ! -s "$MAILLOG" ]' "due-mail.sh passes psw-report's failure on"
-run env PATH="$tap_tmp/bin:$PATH" PSW_HOME="$W" sh "$PSW_SRC/examples/weekly-report.sh" team@example.org
-ok '[ $rc -eq 0 ] && grep -q "^mail -s Weekly report [0-9]*-W[0-9]* team@example.org$" "$MAILLOG" && grep -q "^# Weekly report" "$MAILLOG" && ! grep -q "wk-a" "$MAILLOG"' "weekly-report.sh mails the de-identified week"
+run env PATH="$tap_tmp/bin:$PATH" PSW_HOME="$W" sh "$PSW_SRC/examples/due-mail.sh"
+ok '[ $rc -ne 0 ] && echo "$err" | grep -q usage && [ ! -s "$MAILLOG" ]' "due-mail.sh without an address: usage"
+run env PATH="$tap_tmp/bin:$PATH" PSW_HOME="$W" sh "$PSW_SRC/examples/weekly-report.sh" team@example.org --week 2026-W46
+ok '[ $rc -eq 0 ] && grep -q "^mail -s Weekly report 2026-11-09 to 2026-11-15 team@example.org$" "$MAILLOG" && grep -q "^# Weekly report" "$MAILLOG" && grep -q "^| contacts | 5 |$" "$MAILLOG" && ! grep -q "wk-a\|Week A" "$MAILLOG"' "weekly-report.sh mails the de-identified week, subject from the period"
+: >"$MAILLOG"
+run env PATH="$tap_tmp/bin:$PATH" PSW_HOME="$W" MAIL_FLAVOUR=mailutils sh "$PSW_SRC/examples/weekly-report.sh" team@example.org --no-deidentify --as-of 2026-11-12
+ok '[ $rc -eq 0 ] && grep -q "^mail -s Weekly report 2026-11-09 to 2026-11-15 -A .*/weekly-2026-11-09.html team@example.org$" "$MAILLOG" && grep -qx "<!DOCTYPE html>" "$MAILLOG" && grep -q "wk-a" "$MAILLOG"' "weekly-report.sh with mailutils attaches the HTML page; --no-deidentify keeps the ids"
+: >"$MAILLOG"
+run env PATH="$tap_tmp/bin:$PATH" PSW_HOME="$W" sh "$PSW_SRC/examples/weekly-report.sh" team@example.org --week 2026-W99
+ok '[ $rc -eq 2 ] && [ ! -s "$MAILLOG" ]' "weekly-report.sh passes psw-report's failure on, mails nothing"
+# Each command line of examples/crontab, as cron runs it (sh -c, its
+# variables set), with the paths made local.
+C="$tap_tmp/cron"
+mkdir -m 700 "$C" "$C/home" "$C/home/public"
+cp -R "$X/clients" "$X/psw.yaml" "$C/home/"
+grep -q "^MAILTO=" "$PSW_SRC/examples/crontab" && grep -q "^PSW_HOME=" "$PSW_SRC/examples/crontab"
+ok '[ $? -eq 0 ]' "the crontab sets MAILTO and PSW_HOME"
+grep -v '^#' "$PSW_SRC/examples/crontab" | grep -v '^[A-Z_]*=' | grep . |
+    sed -e 's/^[^ 	]*[ 	][^ 	]*[ 	][^ 	]*[ 	][^ 	]*[ 	][^ 	]*[ 	]*//' \
+    -e "s|/home/sam/psw|$PSW_SRC|g" -e "s|/home/sam|$C/home|g" >"$C/cmds"
+is "$(wc -l <"$C/cmds")" "4" "four crontab entries"
+: >"$MAILLOG"
+i=0
+while IFS= read -r cmd; do
+	i=$((i + 1))
+	(cd "$C/home" && env PATH="$tap_tmp/bin:$PATH" PSW_HOME="$C/home" \
+	    sh -c "$cmd") </dev/null >"$C/out.$i" 2>"$C/err.$i"
+	echo $? >"$C/rc.$i"
+done <"$C/cmds"
+ok '[ "$(cat "$C/rc.1")" = 0 ] && grep -q "^bea-k  *action  *g1.1" "$C/out.1" && ! grep -v "index .* built from" "$C/err.1" | grep -q .' "crontab: the morning line prints what is due (cron mails it)"
+ok '[ "$(cat "$C/rc.2")" = 0 ] && grep -q "^mail -s psw: [0-9]* item(s) due sam@example.org$" "$MAILLOG" && [ ! -s "$C/out.2" ]' "crontab: due-mail.sh mails, prints nothing"
+ok '[ "$(cat "$C/rc.3")" = 0 ] && "$FC" ics "$C/home/public/psw-due.ics" >/dev/null && ! grep -q "alex-m\|Alex\|Morgan" "$C/home/public/psw-due.ics" && [ ! -e "$C/home/public/psw-due.ics.tmp" ]' "crontab: the calendar feed is valid RFC 5545, de-identified, replaced whole"
+ok '[ "$(cat "$C/rc.4")" = 0 ] && grep -q "^mail -s Weekly report 2026-11-23 to 2026-11-29 team@example.org$" "$MAILLOG"' "crontab: the Friday report is mailed"
+# psw-report(1) shows the crontab (tests/man.sh runs it): the same lines.
+grep '^[0-9*][^	]*	' "$PSW_SRC/man/psw-report.1" |
+    sed 's| examples/| /home/sam/psw/examples/|' >"$C/man.cron"
+ok '[ "$(wc -l <"$C/man.cron")" -ge 3 ] && grep -vxFf "$PSW_SRC/examples/crontab" "$C/man.cron" | { ! grep .; }' \
+    "the crontab of psw-report(1) is examples/crontab's"
 
 # --- de-identification ----------------------------------------------------
 # Distinctive names, phones, addresses, dates of birth and note text are
