@@ -61,6 +61,12 @@ is "$out" "added consent k2" "a second consent"
 run psw-plan consent revoke sam-r k2
 ok '[ $rc -eq 0 ]' "consent revoked"
 
+run psw-assess add sam-r phq-9 --answers 1,1,1,1,1,1,1,1,2
+ok '[ $rc -eq 0 ]' "a PHQ-9 that raises a risk flag"
+run psw-plan show sam-r --section safety
+ok 'echo "$out" | grep -q "No safety plan"' "show: the flag and no safety plan yet"
+run psw-plan list --risk --format tsv
+is "$(echo "$out" | cut -f1)" "sam-r" "list --risk finds the client"
 psw-plan -q safety add sam-r --step warning-signs "Not sleeping, skipping meals"
 psw-plan -q safety add sam-r --step coping "Walk to the river"
 psw-plan -q safety add sam-r --step distractions "The library on Smith St"
@@ -124,7 +130,8 @@ is "$(jv .goals.0.progress.0.rating)|$(jv .goals.0.progress.1.rating)|$(jv .goal
 is "$(jv .team.0.id)|$(jv .team.0.name)|$(jv .team.0.role)|$(jv .team.0.org)|$(jv .team.0.phone)|$(jv .team.0.current)" "t1|Dr Lee|gp|Northside Medical|03 9000 0000|true" "the care team"
 is "$(jv .consent.0.id)|$(jv .consent.0.given)|$(jv .consent.0.state)" "k1|2026-11-14|active" "consent given"
 is "$(jv .consent.1.id)|$(jv .consent.1.revoked)|$(jv .consent.1.state)" "k2|2026-11-28|revoked" "consent revoked"
-is "$(jv .safety_plan.present)|$(jv .safety_plan.reviewed)|$(jv .safety_plan.review)" "true|2026-11-28|reviewed" "the safety plan's state"
+is "$(jv .safety_plan.present)|$(jv .safety_plan.reviewed)|$(jv .safety_plan.review)|$(jv .safety_plan.risk_flag)" "true|2026-11-28|reviewed|2026-11-28" "the safety plan's state, reviewed on the day of the flag"
+is "$(jv .assessments.0.id)|$(jv .assessments.0.instrument)|$(jv .assessments.0.total)|$(jv .assessments.0.risk)|$(jv .assessments.0.answers.8)" "a1|phq-9|10|high|2" "the assessment, scored"
 is "$(jv .safety_plan.people.0.text)|$(jv .safety_plan.people.0.phone)|$(jv .safety_plan.matters-most.0.text)" "My sister Ana|0400 111 222|My dog, Biscuit" "safety plan items"
 is "$(jv .strengths.0)|$(jv .needs.0.domain)|$(jv .needs.0.need)" "Keeps every appointment|housing|unmet" "strengths and needs"
 is "$(jv .contacts.0.kind)|$(jv .contacts.0.minutes)|$(jv .contacts.1.kind)|$(jv .contacts.1.minutes)|$(jv .last_contact)" "face-to-face|50|phone|10|2026-11-28" "two contacts"
