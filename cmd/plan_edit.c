@@ -1063,8 +1063,13 @@ plan_edit(struct psw_cli *cli, int argc, char **argv)
 	}
 	for (;;) {
 		if (run_editor(sc.file, &e) < 0 ||
-		    slurp(sc.file, sc.file, &cur, &e) < 0)
+		    (rc = slurp(sc.file, sc.file, &cur, &e)) < 0)
 			goto keep;
+		if (rc == 1) {
+			psw_error(&e, PSW_EIO, "the editor removed %s; %s is "
+			    "unchanged", sc.file, name);
+			goto keep;
+		}
 		hlen = header_len(cur.s, cur.len, &hlines);
 		body = cur.s + hlen;
 		blen = cur.len - hlen;

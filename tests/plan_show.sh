@@ -263,6 +263,10 @@ rm -rf "$TMPDIR"/psw-edit.*
 d0=$(digest "$f")
 run env EDITOR="$ed/fails" psw-plan edit alex-m
 ok '[ $rc -eq 5 ] && echo "$err" | grep -q "exited with status 7" && [ "$(digest "$f")" = "$d0" ]' "edit, the editor fails: exit 5, nothing written"
+printf '#!/bin/sh\nrm -f "$1"\n' >"$ed/removes"
+chmod +x "$ed/removes"
+run env EDITOR="$ed/removes" psw-plan edit alex-m
+ok '[ $rc -eq 5 ] && echo "$err" | grep -q "the editor removed" && [ "$(digest "$f")" = "$d0" ] && [ -z "$(ls "$TMPDIR")" ]' "edit, the editor removes the copy: exit 5, nothing written, nothing left"
 run env EDITOR="$ed/valid" psw-plan edit nobody
 ok '[ $rc -eq 3 ] && echo "$err" | grep -q "no client"' "edit an unknown client: exit 3"
 run psw-plan edit
@@ -306,6 +310,12 @@ SH
 	d0=$(digest "$f")
 	run env EDITOR="$ed/nochange" script -qec "psw-plan note alex-m" /dev/null </dev/null
 	ok '[ $rc -eq 2 ] && echo "$out" | grep -q "the note is empty" && [ "$(digest "$f")" = "$d0" ]' "an empty note from the editor: exit 2, nothing written"
+	run env TERM=xterm NO_COLOR= LC_ALL=C.UTF-8 script -qec "psw-plan show alex-m --section goals" /dev/null
+	ok 'printf "%s" "$out" | grep -q "$(printf "\033\\[1;31m OVERDUE")"' "terminal: OVERDUE in colour"
+	arrows=$(printf '3 \342\206\222 6 \342\206\222 5')
+	ok 'printf "%s" "$out" | grep -qF "$arrows"' "terminal, UTF-8: the trend with arrows"
+	run env TERM=xterm NO_COLOR=1 script -qec "psw-plan show alex-m --section goals" /dev/null
+	ok '! printf "%s" "$out" | grep -q "$(printf "\033")"' "terminal with NO_COLOR: no colour"
 else
 	echo "# no script(1): the terminal cases are not run"
 fi
