@@ -319,24 +319,30 @@ ref_opt(void *arg, int c, const char *val)
 	return -1;
 }
 
-/* Does services/<id>.yaml exist?  0, or -PSW_EDATA. */
+/*
+ * May a new referral go to service id?  It must exist and not be
+ * removed; one that is not active is a warning.  0, or -code.
+ */
 static int
-service_exists(struct psw_cli *cli, const char *id, struct psw_err *e)
+service_usable(struct psw_cli *cli, const char *id, struct psw_err *e)
 {
-	char *path, name[96];
-	int ok;
+	struct psw_service *svc;
+	struct psw_doc *doc;
+	int rc;
 
-	if (psw_service_id_check(id, e) < 0)
-		return -PSW_EUSAGE;
-	if ((path = psw_service_path(&cli->store, id)) == NULL)
-		return psw_error(e, PSW_EIO, "out of memory");
-	ok = access(path, F_OK) == 0;
-	free(path);
-	if (!ok)
-		return psw_error(e, PSW_EDATA, "no service '%s' (%s does not "
-		    "exist; see psw-refer services)", id,
-		    psw_service_name(id, name, sizeof name));
-	return 0;
+	if ((rc = psw_service_load(&cli->store, id, &doc, &svc, e)) < 0) {
+		if (rc == -PSW_EDATA && strstr(e->msg, "does not exist"))
+			psw_error(e, PSW_EDATA, "no service '%s' (see "
+			    "psw-refer services)", id);
+		return rc;
+	}
+	if (svc->removed != NULL)
+		rc = psw_error(e, PSW_EDATA, "service '%s' was removed from "
+		    "the directory on %s", id, svc->removed);
+	else if (strcmp(svc->status, "active") != 0)
+		psw_cli_warn(cli, "service '%s' is %s", id, svc->status);
+	psw_doc_free(doc);
+	return rc;
 }
 
 static int
@@ -397,7 +403,7 @@ cmd_new(struct psw_cli *cli, int argc, char **argv)
 		return psw_cli_usage_error(cli, "--follow-up: %s", e.msg);
 	if (psw_cli_open(cli, PSW_CLI_WRITE | PSW_CLI_NOINDEX, &e) < 0)
 		return psw_cli_fail(cli, &e);
-	if ((rc = service_exists(cli, o.service, &e)) < 0)
+	if ((rc = service_usable(cli, o.service, &e)) < 0)
 		return psw_cli_fail(cli, &e);
 	if (psw_txn_begin(&cli->store, argv[optind], 0, &t, &e) < 0)
 		return psw_cli_fail(cli, &e);
@@ -695,6 +701,19 @@ cmd_list(struct psw_cli *cli, int argc, char **argv)
 		return psw_cli_usage_error(cli, "%s", e.msg);
 	if (psw_cli_open(cli, 0, &e) < 0)
 		return psw_cli_fail(cli, &e);
+	if (client != NULL) {
+		char *path = psw_store_client_path(&cli->store, client);
+		int there;
+
+		if (path == NULL)
+			return oom(cli, NULL);
+		there = access(path, F_OK) == 0;
+		free(path);
+		if (!there) {
+			psw_error(&e, PSW_EDATA, "no client '%s'", client);
+			return psw_cli_fail(cli, &e);
+		}
+	}
 	psw_date_format(cli->today, today);
 	rc = sqlite3_prepare_v2(psw_index_db(&cli->index),
 	    "SELECT r.client, r.id, r.service, r.status, r.urgency, x.sent, "

@@ -383,6 +383,8 @@ run psw-refer new alex-m --service gp-north --reason x --date someday
 ok '[ $rc -eq 2 ]' "bad --date: exit 2"
 run psw-refer new alex-m --service nosuch --reason x
 ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "no service .nosuch."' "unknown service: exit 3"
+run psw-refer new alex-m --service old --reason x
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "service .old. was removed from the directory on 2026-11-28" && eval "$one_line"' "a removed service: exit 3"
 run psw-refer new nobody --service gp-north --reason x
 ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "no client"' "unknown client: exit 3"
 run psw-refer new alex-m --service gp-north --reason x --goal g9
@@ -421,6 +423,7 @@ ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "referral r1 is completed: n
 
 run psw-refer new alex-m --service hf --reason "Housing" --consent k1 --send --date 2026-11-02
 ok '[ $rc -eq 0 ] && [ "$out" = "added referral r2 (requested)" ]' "r2 sent"
+ok 'printf "%s\n" "$err" | grep -q "service .hf. is inactive"' "a service that is not active: a warning"
 run psw-refer update alex-m r2 --status rejected --date 2026-11-09
 ok '[ $rc -eq 2 ] && printf "%s\n" "$err" | grep -q "needs --reason"' "rejected without a reason: exit 2"
 run psw-refer update alex-m r2 --status rejected --date 2026-11-09 --reason "Out of area"
@@ -502,6 +505,8 @@ is "$(psw-refer list --service gp-north --format tsv | cut -f2 | tr '\n' ' ')" "
 is "$(psw-refer list bo-k --format tsv)" "bo-k	r1	community-counselling	requested	routine	2026-11-28	0	2026-12-05	7" "list one client"
 run psw-refer list --status lost
 ok '[ $rc -eq 2 ]' "list: unknown status: exit 2"
+run psw-refer list nobody
+ok '[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "no client .nobody."' "list: unknown client: exit 3"
 run psw-refer list alex-m bo-k
 ok '[ $rc -eq 2 ]' "list: two clients: exit 2"
 run psw-refer -e list --status on-hold
