@@ -444,4 +444,73 @@ run psw-report due --deidentify
 ok '[ $rc -eq 3 ] && echo "$err" | grep -q "deid.key" && [ -z "$out" ]' "a damaged secret: exit 3, nothing printed"
 cp "$tap_tmp/key" "$PSW_HOME/deid.key"
 
+# Every report, every format, every period and option that changes what
+# is shown, on two clients with distinctive text planted in every field
+# that can hold it (tests/report/privacy): none may appear de-identified.
+P="$tap_tmp/privacy"
+mkdir -m 700 "$P" "$P/clients"
+cp "$fx"/privacy/*.yaml "$P/clients/"
+run psw-plan --home "$P" validate
+ok '[ $rc -eq 0 ]' "the planted caseload is valid"
+pv='ottoline|featherstonehaugh|tolly|quentin|blatherwick|07700|900813|900222|900555|01632|960417|quux|halibut|porthwenna|pz9|zanzibar|snoring|1987-03-09|2004-12-01|umbridgeway|gallowglass|philippa|quenby|[a-z]+note-[0-9]|[a-z]+reason-[0-9]|strength-|goaltitle|goalwhy|actiontitle|safetysign'
+cat >"$P/runs" <<'RUNS'
+due --within 60d|text tsv csv json ics
+due --overdue-only|text csv
+due --new|text
+due --client ottoline-f --kind action,goal,consent,referral|text json ics
+caseload|text tsv csv json
+caseload --worker kim|text json
+missing|text tsv csv json
+weekly|text md csv json html
+weekly --from 2026-02-01 --to 2026-11-29|text md csv json html
+weekly --worker sam --week 2026-W47|text md json html
+outcomes|text tsv csv json
+outcomes --detail|text tsv csv json
+outcomes --detail --instrument gad-7 --from 2026-03-01|text json
+RUNS
+leaks=0 runs=0
+while IFS='|' read -r cmd fmts; do
+	for f in $fmts; do
+		psw-report --home "$P" $cmd --deidentify --format $f \
+		    >"$P/out" 2>&1 </dev/null
+		runs=$((runs + 1))
+		if grep -E -i -q "$pv" "$P/out"; then
+			echo "# leak in $cmd --deidentify --format $f:"
+			grep -E -i -o "$pv" "$P/out" | sort -u | sed 's/^/#   /'
+			leaks=$((leaks + 1))
+		fi
+	done
+done <"$P/runs"
+is "$leaks in $runs" "0 in 45" "planted names, phones, addresses, birth dates, ids and free text: none in any de-identified report, period or format"
+if command -v script >/dev/null 2>&1; then
+	script -qec "psw-report --home '$P' caseload --deidentify" /dev/null \
+	    >"$P/tty" 2>&1
+	ok '! grep -E -i -q "$pv" "$P/tty" && grep -q "█\|▁\|▂\|▃\|▄\|▅\|▆\|▇" "$P/tty"' "nor on a terminal (sparklines)"
+fi
+run psw-report --home "$P" caseload --deidentify --format tsv
+ok 'echo "$out" | cut -f3 | sort | tr "\n" " " | grep -qx "20-24 35-39 "' "ages in 5-year bands (21 and 39 on the day)"
+o=$(echo "$out" | awk -F'\t' '$3 == "35-39" { print $1 }')
+run psw-report --home "$P" outcomes --detail --deidentify --format tsv
+ok '[ -n "$o" ] && [ "$(echo "$out" | grep -c "^$o	")" = 2 ]' "one pseudonym for a client across reports"
+run psw-report --home "$P" weekly --deidentify --format json
+ok 'printf "%s" "$out" | "$FC" json - .scores.0.client | grep -qx "$o"' "the same pseudonym in the weekly report"
+ok '[ "$(stat -c %a "$P/deid.key")" = 600 ]' "the key created 0600 in the case folder on first use"
+# Session notes: never without --notes, de-identified or not.
+notes=0
+while IFS='|' read -r cmd fmts; do
+	for f in $fmts; do
+		psw-report --home "$P" $cmd --format $f >"$P/out" 2>&1 </dev/null
+		grep -q "SESSIONNOTE" "$P/out" && notes=$((notes + 1))
+	done
+done <"$P/runs"
+is "$notes" "0" "no session note text in any report or format without --notes"
+n=0
+for f in text md json html; do
+	psw-report --home "$P" weekly --notes --format $f >"$P/out" 2>&1
+	[ "$(grep -c "SESSIONNOTE-606[012]" "$P/out")" -ge 3 ] && n=$((n + 1))
+done
+is "$n" "4" "weekly --notes shows the week's three notes in text, md, json and html"
+run psw-report --home "$P" weekly --notes --format csv
+ok '[ $rc -eq 2 ] && echo "$err" | grep -q "numbers only" && [ -z "$out" ]' "weekly --notes with csv: exit 2, not a silent drop"
+
 done_testing
