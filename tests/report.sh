@@ -290,6 +290,24 @@ run psw-report --home "$W" weekly --week 2026-W46 --format html
 ok '[ $rc -eq 0 ] && echo "$out" | head -1 | grep -qx "<!DOCTYPE html>" && echo "$out" | tail -1 | grep -qx "</html>"' "html: one document"
 ok 'echo "$out" | grep -q "<h2>Scores over time, clients seen</h2>" && [ "$(echo "$out" | grep -c "<polyline")" -eq 2 ]' "html: a score chart per client seen, a line per instrument"
 ok 'echo "$out" | grep -q "@page { size: A4" && echo "$out" | grep -q "<svg " && ! echo "$out" | grep -q "<link\|<script\|src=\|href="' "html: inline CSS for A4 and inline SVG, nothing fetched"
+printf '%s\n' "$out" >"$tap_tmp/w.html"
+ok '"$FC" html "$tap_tmp/w.html" >"$tap_tmp/w.html.txt"' "html: one well-formed, self-contained document (tests/fmtcheck html)"
+is "$(grep -o '<title>2026-11-[0-9]*: [0-9]*</title>' "$tap_tmp/w.html" | sed 's/<[^>]*>//g' | tr '\n' ' ')" \
+    "2026-11-09: 1 2026-11-10: 1 2026-11-11: 1 2026-11-12: 1 2026-11-13: 0 2026-11-14: 0 2026-11-15: 1 " \
+    "html: the contacts-per-day chart, a bar a day with its count"
+is "$(awk '/<h2>Scores over time/,/<\/section>/' "$tap_tmp/w.html" | grep -c '<svg ')" "1" \
+    "html: a score chart for the one client seen with scores (wk-a)"
+for bad in '<!DOCTYPE html>
+<html><body><p>open</body></html>' '<!DOCTYPE html>
+<html><body>a & b</body></html>' '<!DOCTYPE html>
+<html><body><img src="x.png"></body></html>' '<!DOCTYPE html>
+<html><head><style>body { background: url(http://x/y.png); }</style></head></html>' '<!DOCTYPE html>
+<html><body><a href="https://example.org/">x</a></body></html>' '<!DOCTYPE html>
+<html></html><html></html>' '<html></html>'; do
+	printf '%s\n' "$bad" >"$tap_tmp/bad.html"
+	"$FC" html "$tap_tmp/bad.html" >/dev/null 2>&1 && echo "# fmtcheck took: $bad"
+done >"$tap_tmp/bad.txt"
+ok '[ ! -s "$tap_tmp/bad.txt" ]' "fmtcheck html refuses unclosed elements, a bare &, fetching elements, url(), links, two roots, no doctype"
 run psw-report --home "$W" weekly --week 2026-W46 --format md
 ok '[ $rc -eq 0 ] && echo "$out" | grep -q "^| contacts | 5 |$"' "md table"
 run psw-report --home "$W" weekly --week 2026-W46
@@ -481,6 +499,13 @@ while IFS='|' read -r cmd fmts; do
 		fi
 	done
 done <"$P/runs"
+html=0
+for a in "" "--from 2026-02-01 --to 2026-11-29" "--deidentify" "--notes"; do
+	psw-report --home "$P" weekly $a --format html >"$P/h.html" &&
+	    "$FC" html "$P/h.html" >"$P/h.txt" &&
+	    [ "$(grep -c '^svg$' "$P/h.txt")" -ge 3 ] && html=$((html + 1))
+done
+is "$html" "4" "weekly html well-formed and self-contained for a week, ten months, de-identified and with notes; charts for each client seen"
 is "$leaks in $runs" "0 in 45" "planted names, phones, addresses, birth dates, ids and free text: none in any de-identified report, period or format"
 if command -v script >/dev/null 2>&1; then
 	script -qec "psw-report --home '$P' caseload --deidentify" /dev/null \
