@@ -335,17 +335,30 @@ is "$(digest "$W/clients/wk-a.yaml")" "$d1" "weekly refusals change nothing"
 psw-report --home "$O" outcomes --from 2026-09-01 --format csv >"$tap_tmp/o.csv"
 ok '"$FC" csv "$tap_tmp/o.csv" >"$tap_tmp/o.txt"' "outcomes csv is RFC 4180"
 is "$(cat "$tap_tmp/o.txt")" "instrument|clients|mean_first|mean_last|mean_change|improved|improved_pct|no_change|no_change_pct|deteriorated|deteriorated_pct|cases_first|recovered|recovery_pct|reliable_recovered|reliable_recovery_pct
-gad-7|2|10.5|9.0|-1.5|1|50.0|0|0.0|1|50.0|2|1|50.0|1|50.0
-phq-9|4|13.5|11.5|-2.0|1|25.0|2|50.0|1|25.0|3|2|66.7|1|33.3
-phq-9+gad-7|2||||1|50.0|0|0.0|1|50.0|2|1|50.0|1|50.0" \
+gad-7|4|8.0|7.5|-0.5|2|50.0|0|0.0|2|50.0|2|1|50.0|1|50.0
+phq-9|6|12.8|9.8|-3.0|2|33.3|3|50.0|1|16.7|5|4|80.0|2|40.0
+phq-9+gad-7|4||||2|50.0|1|25.0|1|25.0|4|2|50.0|2|50.0" \
     "outcomes: means, reliable change, recovery and reliable recovery; PHQ-9 with GAD-7 on either; one score and voided scores left out"
+run psw-report --home "$O" outcomes --from 2026-09-01 --detail --format tsv
+is "$(echo "$out" | grep "phq-9+gad-7" | cut -f1,3,5,8- | tr '\t' ' ')" "oc-a 2026-09-01 2026-11-01 reliable improvement 1 0 1 1
+oc-b 2026-09-01 2026-11-01 reliable deterioration 1 1 0 0
+oc-f 2026-09-01 2026-11-01 no reliable change 1 1 0 0
+oc-g 2026-09-01 2026-11-02 reliable improvement 1 0 1 1" \
+    "outcomes --detail, PHQ-9 with GAD-7 per client: one improved and the other deteriorated is no reliable change; a case on PHQ-9 alone is a case (oc-g recovers reliably on GAD-7's improvement)"
+run psw-report --home "$O" outcomes --worker kim --format csv
+is "$(echo "$out" | tr -d '\r' | sed 1d)" "gad-7,1,6.0,2.0,-4.0,1,100.0,0,0.0,0,0.0,0,0,,0,
+phq-9,1,11.0,9.0,-2.0,0,0.0,1,100.0,0,0.0,1,1,100.0,0,0.0
+phq-9+gad-7,1,,,,1,100.0,0,0.0,0,0.0,1,1,100.0,1,100.0" \
+    "outcomes --worker; no cases at the first score: no percentage"
 run psw-report --home "$O" outcomes --detail --format tsv --instrument phq-9
 is "$(echo "$out" | cut -f1,3,4,6,8,11,12 | tr '\t' ' ')" "oc-a 2026-06-01 27.0 5.0 reliable improvement 1 1
 oc-b 2026-09-01 12.0 8.0 no reliable change 1 0
 oc-c 2026-09-01 7.0 14.0 reliable deterioration 0 0
-oc-e 2026-09-01 20.0 19.0 no reliable change 0 0" "outcomes --detail: first and last in the period (all time by default)"
+oc-e 2026-09-01 20.0 19.0 no reliable change 0 0
+oc-f 2026-09-01 12.0 4.0 reliable improvement 1 1
+oc-g 2026-09-01 11.0 9.0 no reliable change 1 0" "outcomes --detail: first and last in the period (all time by default), closed clients too"
 psw-report --home "$O" outcomes --format json >"$tap_tmp/o.json"
-ok '"$FC" json "$tap_tmp/o.json" && [ "$("$FC" json "$tap_tmp/o.json" .2.mean_first)" = null ] && [ "$("$FC" json "$tap_tmp/o.json" .1.clients)" = 4 ]' "outcomes json"
+ok '"$FC" json "$tap_tmp/o.json" && [ "$("$FC" json "$tap_tmp/o.json" .2.mean_first)" = null ] && [ "$("$FC" json "$tap_tmp/o.json" .1.clients)" = 6 ]' "outcomes json"
 run psw-report --home "$O" outcomes --instrument nope
 ok '[ $rc -eq 2 ] && echo "$err" | grep -q "unknown instrument"' "unknown instrument: exit 2"
 run psw-report --home "$O" outcomes -e --from 2027-01-01 --to 2027-02-01
@@ -516,7 +529,7 @@ run psw-report --home "$P" caseload --deidentify --format tsv
 ok 'echo "$out" | cut -f3 | sort | tr "\n" " " | grep -qx "20-24 35-39 "' "ages in 5-year bands (21 and 39 on the day)"
 o=$(echo "$out" | awk -F'\t' '$3 == "35-39" { print $1 }')
 run psw-report --home "$P" outcomes --detail --deidentify --format tsv
-ok '[ -n "$o" ] && [ "$(echo "$out" | grep -c "^$o	")" = 2 ]' "one pseudonym for a client across reports"
+ok '[ -n "$o" ] && [ "$(echo "$out" | grep -c "^$o	")" = 3 ]' "one pseudonym for a client across reports"
 run psw-report --home "$P" weekly --deidentify --format json
 ok 'printf "%s" "$out" | "$FC" json - .scores.0.client | grep -qx "$o"' "the same pseudonym in the weekly report"
 ok '[ "$(stat -c %a "$P/deid.key")" = 600 ]' "the key created 0600 in the case folder on first use"
