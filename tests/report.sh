@@ -533,6 +533,24 @@ ok '[ -n "$o" ] && [ "$(echo "$out" | grep -c "^$o	")" = 3 ]' "one pseudonym for
 run psw-report --home "$P" weekly --deidentify --format json
 ok 'printf "%s" "$out" | "$FC" json - .scores.0.client | grep -qx "$o"' "the same pseudonym in the weekly report"
 ok '[ "$(stat -c %a "$P/deid.key")" = 600 ]' "the key created 0600 in the case folder on first use"
+# The week on the planted caseload, by hand: contacts 60 + 30 + 15
+# minutes; g2 achieved (its action done on the 24th), g1 rated; g1.1 and
+# g2.1 done, g1.2 (due the 27th) overdue on Sunday; ottoline-f's PHQ-9
+# 16 -> 6 and GAD-7 14 -> 3, quentin-b's PHQ-9 8 -> 18, both flagged, the
+# voided GAD-7 not counted; r1 and r2 sent, r1 accepted, quentin-b's r1
+# failed; next week r1's follow-up, the review and g1.3.
+run psw-report --home "$P" weekly --format csv
+is "$(echo "$out" | tr -d '\r' | sed 1d | tr '\n' ' ')" "contacts,count,3 contacts,minutes,105 contacts,hours,1.8 contacts,clients_seen,2 contacts,clients_not_seen,0 contacts_by_kind,face-to-face,1 contacts_by_kind,phone,1 contacts_by_kind,video,1 clients,new,0 clients,closed,0 goals,achieved,1 goals,progressed,1 actions,done,2 actions,overdue,1 reviews,done,1 reviews,overdue,0 assessments,done,3 assessments,reliable_improvement,2 assessments,no_reliable_change,0 assessments,reliable_deterioration,1 assessments,risk_flags,2 referrals,sent,2 referrals,accepted,1 referrals,completed,0 referrals,rejected,0 referrals,failed,1 referrals,follow_up_overdue,0 due_next_week,items,3 contacts_by_day,2026-11-23,1 contacts_by_day,2026-11-24,0 contacts_by_day,2026-11-25,1 contacts_by_day,2026-11-26,1 contacts_by_day,2026-11-27,0 contacts_by_day,2026-11-28,0 contacts_by_day,2026-11-29,0 " \
+    "weekly on a second caseload matches the hand-computed numbers (a failed referral)"
+# Every number of the csv is in the json, under section.metric.
+psw-report --home "$P" weekly --format json >"$P/w.json"
+echo "$out" | tr -d '\r' | sed 1d | grep -v '^contacts_by_day,' |
+while IFS=, read -r sec met val; do
+	got=$("$FC" json "$P/w.json" ".$sec.$met" 2>&1)
+	[ "$got" = "$val" ] || echo "# $sec.$met: csv $val, json $got"
+done >"$P/mismatch"
+cat "$P/mismatch"
+ok '[ ! -s "$P/mismatch" ] && [ "$("$FC" json "$P/w.json" .contacts_by_day.2.count)" = 1 ]' "weekly json holds every number of the csv"
 # Session notes: never without --notes, de-identified or not.
 notes=0
 while IFS='|' read -r cmd fmts; do
