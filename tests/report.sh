@@ -314,6 +314,15 @@ run psw-report --home "$W" weekly --week 2026-W46
 ok '[ $rc -eq 0 ] && echo "$out" | grep -q "^  hours  *2.5$" && ! echo "$out" | grep -q WEEKLYNOTE' "text; no note text without --notes"
 run psw-report --home "$W" weekly --week 2026-W46 --notes
 ok '[ $rc -eq 0 ] && echo "$out" | grep -q "WEEKLYNOTE-4471"' "--notes adds the note text"
+for wk in "2026-W01 2025-12-29 2026-01-04" "2026-W53 2026-12-28 2027-01-03" "2020-W53 2020-12-28 2021-01-03"; do
+	set -- $wk
+	run psw-report --home "$W" weekly --week $1 --format json
+	is "$(printf '%s' "$out" | "$FC" json - .from) $(printf '%s' "$out" | "$FC" json - .to)" "$2 $3" "ISO week $1 runs from $2 to $3"
+done
+run psw-report --home "$W" weekly --week 2027-W53
+ok '[ $rc -eq 2 ] && echo "$err" | grep -q "52 ISO weeks"' "2027 has no week 53: exit 2"
+run psw-report --home "$W" weekly --as-of 2027-01-01 --format json
+is "$(printf '%s' "$out" | "$FC" json - .from)" "2026-12-28" "1 January 2027 is in 2026-W53"
 run psw-report --home "$W" weekly --as-of 2026-11-12 --format json
 is "$(printf '%s' "$out" | "$FC" json - .from) $(printf '%s' "$out" | "$FC" json - .to)" "2026-11-09 2026-11-15" "default: the week holding today"
 d1=$(digest "$W/clients/wk-a.yaml")
