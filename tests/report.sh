@@ -198,7 +198,7 @@ is "$(echo "$out" | grep -v '^contacts_by_day' | sed 1d | tr -d '\r' | tr '\n' '
     "example caseload: the week's numbers by hand (chidi-o's call; alex-m and bea-k not seen; overdue as of Sunday)"
 
 # --- due on a generated caseload with known answers -----------------------
-# tests/report/gen.awk writes 124 clients with every kind of item due on
+# tests/report/gen.awk writes 186 clients with every kind of item due on
 # each day from 15 days ago to 15 days ahead (closed, referred and
 # risk-flagged variants, done actions, achieved goals, completed
 # referrals, revoked consent, voided assessments) and works out on its own
