@@ -271,6 +271,8 @@ ok '"$FC" json "$tap_tmp/m.json" >/dev/null' "missing json is valid"
 W="$tap_tmp/week"
 mkdir -m 700 "$W" "$W/clients"
 cp "$fx"/weekly/*.yaml "$W/clients/"
+run psw-report --home "$W" due --kind contact --format tsv --as-of 2026-11-16
+is "$(echo "$out" | cut -f1,4,5)" "wk-b	no contact yet	2026-01-15" "contact: never contacted, due 14 days after the case opened; closed wk-c not"
 run psw-report --home "$W" weekly --week 2026-W46 --format csv
 ok '[ $rc -eq 0 ] && printf "%s\n" "$out" >"$tap_tmp/w.csv" && "$FC" csv "$tap_tmp/w.csv" >"$tap_tmp/w.txt"' "weekly csv is RFC 4180"
 is "$(grep -v contacts_by_day "$tap_tmp/w.txt" | tr '\n' ' ')" "section|metric|value contacts|count|5 contacts|minutes|150 contacts|hours|2.5 contacts|clients_seen|3 contacts|clients_not_seen|1 contacts_by_kind|face-to-face|1 contacts_by_kind|phone|3 contacts_by_kind|video|1 clients|new|1 clients|closed|1 goals|achieved|1 goals|progressed|1 actions|done|2 actions|overdue|2 reviews|done|1 reviews|overdue|1 assessments|done|2 assessments|reliable_improvement|1 assessments|no_reliable_change|0 assessments|reliable_deterioration|0 assessments|risk_flags|1 referrals|sent|1 referrals|accepted|1 referrals|completed|1 referrals|rejected|1 referrals|failed|0 referrals|follow_up_overdue|1 due_next_week|items|2 " \
@@ -508,19 +510,29 @@ outcomes|text tsv csv json
 outcomes --detail|text tsv csv json
 outcomes --detail --instrument gad-7 --from 2026-03-01|text json
 RUNS
-leaks=0 runs=0
+leaks=0 runs=0 bad=0
 while IFS='|' read -r cmd fmts; do
 	for f in $fmts; do
 		psw-report --home "$P" $cmd --deidentify --format $f \
-		    >"$P/out" 2>&1 </dev/null
+		    >"$P/out" 2>"$P/err" </dev/null
 		runs=$((runs + 1))
-		if grep -E -i -q "$pv" "$P/out"; then
+		if grep -E -i -q "$pv" "$P/out" "$P/err"; then
 			echo "# leak in $cmd --deidentify --format $f:"
-			grep -E -i -o "$pv" "$P/out" | sort -u | sed 's/^/#   /'
+			grep -E -i -o -h "$pv" "$P/out" "$P/err" | sort -u |
+			    sed 's/^/#   /'
 			leaks=$((leaks + 1))
 		fi
+		# Every machine format read back by its strict reader.
+		case $f in
+		csv|json|ics|html)
+			[ ! -s "$P/out" ] || "$FC" $f "$P/out" >/dev/null || {
+				echo "# not $f: $cmd"
+				bad=$((bad + 1))
+			} ;;
+		esac
 	done
 done <"$P/runs"
+is "$bad" "0" "every csv, json, ics and html of every report reads back with the strict readers"
 html=0
 for a in "" "--from 2026-02-01 --to 2026-11-29" "--deidentify" "--notes"; do
 	psw-report --home "$P" weekly $a --format html >"$P/h.html" &&
