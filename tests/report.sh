@@ -195,7 +195,7 @@ eli-n assessment
 eli-n consent" "example caseload: missing (eli-n's consent expired; an on-hold goal counts)"
 run psw-report --home "$X" weekly --week 2026-W48 --format csv
 is "$(echo "$out" | grep -v '^contacts_by_day' | sed 1d | tr -d '\r' | tr '\n' ' ')" "contacts,count,1 contacts,minutes,20 contacts,hours,0.3 contacts,clients_seen,1 contacts,clients_not_seen,2 contacts_by_kind,phone,1 clients,new,1 clients,closed,0 goals,achieved,0 goals,progressed,0 actions,done,0 actions,overdue,2 reviews,done,0 reviews,overdue,2 assessments,done,0 assessments,reliable_improvement,0 assessments,no_reliable_change,0 assessments,reliable_deterioration,0 assessments,risk_flags,0 referrals,sent,0 referrals,accepted,0 referrals,completed,0 referrals,rejected,0 referrals,failed,0 referrals,follow_up_overdue,0 due_next_week,items,6 " \
-    "example caseload: the week's numbers by hand (chidi-o's call; alex-m and bea-k not seen; overdue as of Sunday)"
+    "example caseload: the week's numbers by hand (chidi-o's call; alex-m and bea-k not seen; overdue as of today, before the week ends)"
 
 # --- due on a generated caseload with known answers -----------------------
 # tests/report/gen.awk writes 186 clients with every kind of item due on
@@ -556,13 +556,16 @@ ok 'printf "%s" "$out" | "$FC" json - .scores.0.client | grep -qx "$o"' "the sam
 ok '[ "$(stat -c %a "$P/deid.key")" = 600 ]' "the key created 0600 in the case folder on first use"
 # The week on the planted caseload, by hand: contacts 60 + 30 + 15
 # minutes; g2 achieved (its action done on the 24th), g1 rated; g1.1 and
-# g2.1 done, g1.2 (due the 27th) overdue on Sunday; ottoline-f's PHQ-9
+# g2.1 done, g1.2 (due the 27th) overdue today; ottoline-f's PHQ-9
 # 16 -> 6 and GAD-7 14 -> 3, quentin-b's PHQ-9 8 -> 18, both flagged, the
 # voided GAD-7 not counted; r1 and r2 sent, r1 accepted, quentin-b's r1
 # failed; next week r1's follow-up, the review and g1.3.
 run psw-report --home "$P" weekly --format csv
 is "$(echo "$out" | tr -d '\r' | sed 1d | tr '\n' ' ')" "contacts,count,3 contacts,minutes,105 contacts,hours,1.8 contacts,clients_seen,2 contacts,clients_not_seen,0 contacts_by_kind,face-to-face,1 contacts_by_kind,phone,1 contacts_by_kind,video,1 clients,new,0 clients,closed,0 goals,achieved,1 goals,progressed,1 actions,done,2 actions,overdue,1 reviews,done,1 reviews,overdue,0 assessments,done,3 assessments,reliable_improvement,2 assessments,no_reliable_change,0 assessments,reliable_deterioration,1 assessments,risk_flags,2 referrals,sent,2 referrals,accepted,1 referrals,completed,0 referrals,rejected,0 referrals,failed,1 referrals,follow_up_overdue,0 due_next_week,items,3 contacts_by_day,2026-11-23,1 contacts_by_day,2026-11-24,0 contacts_by_day,2026-11-25,1 contacts_by_day,2026-11-26,1 contacts_by_day,2026-11-27,0 contacts_by_day,2026-11-28,0 contacts_by_day,2026-11-29,0 " \
     "weekly on a second caseload matches the hand-computed numbers (a failed referral)"
+run psw-report --home "$P" weekly --format json --as-of 2026-11-27
+is "$(printf '%s' "$out" | "$FC" json - .actions.overdue) $(printf '%s' "$out" | "$FC" json - .to)" "0 2026-11-29" \
+    "overdue as of today when the week has not ended: g1.2, due today, is not yet"
 # Every number of the csv is in the json, under section.metric.
 psw-report --home "$P" weekly --format json >"$P/w.json"
 echo "$out" | tr -d '\r' | sed 1d | grep -v '^contacts_by_day,' |
