@@ -554,6 +554,18 @@ ok '[ -n "$o" ] && [ "$(echo "$out" | grep -c "^$o	")" = 3 ]' "one pseudonym for
 run psw-report --home "$P" weekly --deidentify --format json
 ok 'printf "%s" "$out" | "$FC" json - .scores.0.client | grep -qx "$o"' "the same pseudonym in the weekly report"
 ok '[ "$(stat -c %a "$P/deid.key")" = 600 ]' "the key created 0600 in the case folder on first use"
+# Four first runs at once on a fresh folder agree on one secret.
+K="$tap_tmp/keyrace"
+mkdir -m 700 "$K"
+cp -R "$X/clients" "$X/psw.yaml" "$K/"
+psw-report --home "$K" caseload >/dev/null 2>&1	# the index, not the key
+for i in 1 2 3 4; do
+	psw-report --home "$K" caseload --deidentify --format tsv \
+	    >"$K/out.$i" 2>"$K/err.$i" &
+done
+wait
+ok 'cmp -s "$K/out.1" "$K/out.2" && cmp -s "$K/out.1" "$K/out.3" && cmp -s "$K/out.1" "$K/out.4" && [ -s "$K/out.1" ] && [ "$(stat -c %a "$K/deid.key")" = 600 ] && [ "$(ls -a "$K" | grep -c deid)" = 1 ]' \
+    "four first de-identified runs at once: one secret, the same pseudonyms, no temporary file left"
 # The week on the planted caseload, by hand: contacts 60 + 30 + 15
 # minutes; g2 achieved (its action done on the 24th), g1 rated; g1.1 and
 # g2.1 done, g1.2 (due the 27th) overdue today; ottoline-f's PHQ-9
