@@ -233,6 +233,15 @@ psw-report --home "$G" due --kind consent,safety --within 3d --format tsv |
     cut -f1-3,5-9 >"$G/out"
 expect '$6 <= 3 && ($3 == "consent" || $3 == "safety")' >"$G/exp"
 ok 'cmp -s "$G/out" "$G/exp"' "generated: --kind"
+# --new from four runs at once: every item shown once, by one of them.
+psw-report --home "$G" due --within 14d --format tsv | sort >"$G/all"
+for i in 1 2 3 4; do
+	psw-report --home "$G" due --new --within 14d --format tsv \
+	    >"$G/new.$i" 2>"$G/newerr.$i" &
+done
+wait
+ok 'cat "$G"/new.? | sort | cmp -s - "$G/all" && ! cat "$G"/newerr.? | grep -q . && [ "$(stat -c %a "$G/report-due.seen")" = 600 ]' \
+    "generated: four --new runs at once show each of $(wc -l <"$G/all") items exactly once"
 run psw-report --home "$G" due --client gc-m05
 ok '[ $rc -eq 0 ] && [ -z "$out" ]' "generated: a closed client, nothing"
 
