@@ -242,6 +242,13 @@ done
 wait
 ok 'cat "$G"/new.? | sort | cmp -s - "$G/all" && ! cat "$G"/newerr.? | grep -q . && [ "$(stat -c %a "$G/report-due.seen")" = 600 ]' \
     "generated: four --new runs at once show each of $(wc -l <"$G/all") items exactly once"
+if [ -w /dev/full ]; then
+	run sh -c "psw-report --home '$X' due --new >/dev/full"
+	ok '[ $rc -eq 5 ] && echo "$err" | grep -q "cannot write" && [ ! -e "$X/report-due.seen" ]' \
+	    "--new whose output cannot be written: exit 5, nothing remembered"
+	run psw-report --home "$X" due --new --format tsv
+	is "$(echo "$out" | wc -l)" "11" "so the next run shows the items"
+fi
 run psw-report --home "$G" due --client gc-m05
 ok '[ $rc -eq 0 ] && [ -z "$out" ]' "generated: a closed client, nothing"
 
