@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "cli.h"
 #include "doc.h"
+#include "output.h"
 
 /* Warnings from the library come here. */
 static void
@@ -66,6 +67,37 @@ psw_cli_option(struct psw_cli *cli, int c, const char *arg)
 	return 0;
 }
 
+/*
+ * Write one message line: "prog: msg".  Whatever the message quotes (a
+ * value from a file, an argument) is shown with control characters,
+ * escape sequences and bidirectional overrides escaped, so a message is
+ * always one line and never drives the terminal.
+ */
+static void
+put_msg(struct psw_cli *cli, const char *fmt, va_list ap)
+{
+	char msg[PSW_ERR_MSG + 600];
+
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	fprintf(stderr, "%s: ", cli->prog);
+	psw_put_text(stderr, msg);
+	fputc('\n', stderr);
+}
+
+static void
+put_msgf(struct psw_cli *cli, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+put_msgf(struct psw_cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	put_msg(cli, fmt, ap);
+	va_end(ap);
+}
+
 /* The command prefix for messages: "psw-plan" or "psw-plan list". */
 static void
 hint(struct psw_cli *cli)
@@ -80,13 +112,11 @@ psw_cli_bad_option(struct psw_cli *cli, int c, char **argv)
 	const char *opt = argv[optind - 1];
 
 	if (c == ':')
-		fprintf(stderr, "%s: option '%s' needs a value\n", cli->prog,
-		    opt);
+		put_msgf(cli, "option '%s' needs a value", opt);
 	else if (optopt != 0 && optopt < 0x100)
-		fprintf(stderr, "%s: unknown option '-%c'\n", cli->prog,
-		    optopt);
+		put_msgf(cli, "unknown option '-%c'", optopt);
 	else
-		fprintf(stderr, "%s: unknown option '%s'\n", cli->prog, opt);
+		put_msgf(cli, "unknown option '%s'", opt);
 	hint(cli);
 	return PSW_EUSAGE;
 }
@@ -96,11 +126,9 @@ psw_cli_usage_error(struct psw_cli *cli, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", cli->prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	put_msg(cli, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	hint(cli);
 	return PSW_EUSAGE;
 }
@@ -111,8 +139,7 @@ psw_cli_error(struct psw_cli *cli, const struct psw_err *e)
 	char buf[PSW_ERR_MSG + 600];
 
 	fflush(stdout);
-	fprintf(stderr, "%s: %s\n", cli->prog, psw_err_format(e, buf,
-	    sizeof buf));
+	put_msgf(cli, "%s", psw_err_format(e, buf, sizeof buf));
 }
 
 void
@@ -121,11 +148,9 @@ psw_cli_warn(struct psw_cli *cli, const char *fmt, ...)
 	va_list ap;
 
 	cli->nwarnings++;
-	fprintf(stderr, "%s: ", cli->prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	put_msg(cli, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int

@@ -439,11 +439,20 @@ psw_put_json_str(FILE *fp, const char *s)
 		n = 1;
 		if (*p >= 0x80) {
 			if ((n = utf8_dec(p, &c)) != 0) {
-				p += n;
-				continue;
+				/* C1 controls and bidirectional overrides
+				 * escaped too: safe on a terminal. */
+				if ((c >= 0x80 && c <= 0x9f) || is_bidi(c) ||
+				    c == 0x2028 || c == 0x2029)
+					snprintf(esc, sizeof esc, "\\u%04x",
+					    (unsigned)c);
+				else {
+					p += n;
+					continue;
+				}
+			} else {
+				n = 1;
+				strcpy(esc, "\xef\xbf\xbd");
 			}
-			n = 1;
-			strcpy(esc, "\xef\xbf\xbd");
 		} else if (*p == '"')
 			strcpy(esc, "\\\"");
 		else if (*p == '\\')
@@ -458,7 +467,7 @@ psw_put_json_str(FILE *fp, const char *s)
 			strcpy(esc, "\\b");
 		else if (*p == '\f')
 			strcpy(esc, "\\f");
-		else if (*p < 0x20)
+		else if (*p < 0x20 || *p == 0x7f)
 			snprintf(esc, sizeof esc, "\\u%04x", *p);
 		else {
 			p++;

@@ -141,7 +141,7 @@ test_table_json(void **state)
 	    "{\"name\":\" lead\",\"age\":null,\"note\":\"back\\\\slash\"},\n"
 	    "{\"name\":\"emoji 😀\",\"age\":-1,"
 	    "\"note\":\"\\u001b[31mred\\u001b[0m\"},\n"
-	    "{\"name\":\"" RLO "evil\",\"age\":12,\"note\":\"\"}\n"
+	    "{\"name\":\"\\u202eevil\",\"age\":12,\"note\":\"\"}\n"
 	    "]\n");
 }
 
@@ -360,8 +360,10 @@ test_json_str(void **state)
 	json_str_is(NULL, "null");
 	json_str_is("q\"b\\s/", "\"q\\\"b\\\\s/\"");
 	json_str_is("\n\t\r\b\f\x01\x1f\x7f",
-	    "\"\\n\\t\\r\\b\\f\\u0001\\u001f\x7f\"");
-	json_str_is("é中😀" RLO, "\"é中😀" RLO "\"");
+	    "\"\\n\\t\\r\\b\\f\\u0001\\u001f\\u007f\"");
+	/* Safe on a terminal: bidi overrides and C1 controls escaped. */
+	json_str_is("é中😀" RLO, "\"é中😀\\u202e\"");
+	json_str_is("\xc2\x9b\xe2\x81\xa6", "\"\\u009b\\u2066\"");
 	json_str_is("a\xff" "b", "\"a" FFFD "b\"");
 	json_str_is("\xc0\xaf", "\"" FFFD FFFD "\"");
 	json_str_is("\xed\xa0\x80", "\"" FFFD FFFD FFFD "\"");

@@ -12,11 +12,17 @@
  * malloc, calloc, realloc, reallocarray, strdup and strndup are replaced;
  * glibc routes its own internal allocations (stdio buffers, strdup,
  * getline) through the replaced malloc, so libyaml, SQLite and libc are
- * covered as well as psw.  Counting starts when this library's
+ * covered as well as psw.  What is not failed goes on to the next
+ * allocator in the search order (dlsym RTLD_NEXT): the C library's in a
+ * plain build or under valgrind, the sanitizer's in an AddressSanitizer
+ * build (preload this library first and set ASAN_OPTIONS
+ * verify_asan_link_order=0), so LeakSanitizer and memcheck see every
+ * block and report what a failure path leaks.  Counting starts when this library's
  * constructor runs, after the C library is set up and before the
  * program's own code: the start-up of libc itself is not failed.
  */
 #define _GNU_SOURCE
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -24,9 +30,14 @@
 #include <string.h>
 #include <unistd.h>
 
-void *__libc_malloc(size_t);
-void *__libc_calloc(size_t, size_t);
-void *__libc_realloc(void *, size_t);
+static void *(*next_malloc)(size_t);
+static void *(*next_calloc)(size_t, size_t);
+static void *(*next_realloc)(void *, size_t);
+static void (*next_free)(void *);
+static int resolving;
+/* What dlsym itself may allocate while the allocator is looked up. */
+static char early[4096] __attribute__((aligned(16)));
+static size_t early_used;
 
 static long oom_at;
 static int oom_from;
@@ -72,6 +83,42 @@ report(void)
 	log_line("allocs", counted);
 }
 
+static void *
+early_alloc(size_t n)
+{
+	void *p;
+
+	n = (n + 15) & ~(size_t)15;
+	if (n > sizeof early - early_used)
+		return NULL;
+	p = early + early_used;
+	early_used += n;
+	return p;
+}
+
+static int
+is_early(const void *p)
+{
+	return (const char *)p >= early && (const char *)p < early + sizeof early;
+}
+
+static int
+resolve(void)
+{
+	if (next_malloc != NULL)
+		return 0;
+	if (resolving)
+		return -1;
+	resolving = 1;
+	*(void **)&next_calloc = dlsym(RTLD_NEXT, "calloc");
+	*(void **)&next_realloc = dlsym(RTLD_NEXT, "realloc");
+	*(void **)&next_free = dlsym(RTLD_NEXT, "free");
+	*(void **)&next_malloc = dlsym(RTLD_NEXT, "malloc");
+	resolving = 0;
+	return next_malloc != NULL && next_calloc != NULL &&
+	    next_realloc != NULL && next_free != NULL ? 0 : -1;
+}
+
 /* Count one allocation; 1 when it must fail. */
 static int
 fail_now(void)
@@ -91,19 +138,38 @@ fail_now(void)
 void *
 malloc(size_t n)
 {
-	return fail_now() ? NULL : __libc_malloc(n);
+	if (resolve() < 0)
+		return early_alloc(n);
+	return fail_now() ? NULL : next_malloc(n);
 }
 
 void *
 calloc(size_t n, size_t size)
 {
-	return fail_now() ? NULL : __libc_calloc(n, size);
+	if (resolve() < 0) {
+		/* The early buffer is static: zero already. */
+		if (size != 0 && n > (size_t)-1 / size)
+			return NULL;
+		return early_alloc(n * size);
+	}
+	return fail_now() ? NULL : next_calloc(n, size);
 }
 
 void *
 realloc(void *p, size_t n)
 {
-	return fail_now() ? NULL : __libc_realloc(p, n);
+	if (resolve() < 0 || is_early(p))
+		return NULL;
+	return fail_now() ? NULL : next_realloc(p, n);
+}
+
+void
+free(void *p)
+{
+	if (p == NULL || is_early(p))
+		return;
+	if (resolve() == 0)
+		next_free(p);
 }
 
 void *
