@@ -70,6 +70,8 @@ run psw-report due --within soon
 ok '[ $rc -eq 2 ] && echo "$err" | grep -q "^psw-report: --within"' "bad --within: exit 2"
 run psw-report due --client ../x
 ok '[ $rc -eq 2 ]' "bad --client: exit 2"
+run psw-report due --client nobody
+ok '[ $rc -eq 3 ] && [ "$err" = "psw-report: no client '\''nobody'\'' (clients/nobody.yaml does not exist)" ] && [ -z "$out" ]' "--client naming no client: exit 3, not \"nothing due\""
 run psw-report due --format html
 ok '[ $rc -eq 2 ]' "due has no html: exit 2"
 run psw-report due extra
