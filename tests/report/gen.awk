@@ -15,10 +15,12 @@
 # --overdue-only) and sorts on KEY.
 #
 # For each offset o from -15 to 15 days around today (D = today + o) there
-# are four clients, one per variant:
+# are six clients, one per variant:
 #   ga  active                  gr  referred (no contact or assessment
 #   gc  closed (nothing due)        items: those are for active clients)
 #   gs  active with a high risk flag on a PHQ-9 done on D and no safety plan
+#   gl, gm  active with a low or moderate risk flag (C-SSRS screen) on
+#       D - 50 and a safety plan reviewed the day after
 # each with: an open action due D and one due D+1, a done action due D, an
 # achieved goal with an open action due D, an active goal with target D, a
 # plan review due D, an open referral r1 (urgent when o is a multiple of 3)
@@ -26,7 +28,7 @@
 # referral r3 without follow-up whose last event was on D, consent k1
 # expiring on D (no referral), k2 (r1 depends on it), k3 (revoked) and k4
 # (only the completed r2 depends on it), a last contact on D - 14 (the
-# default no-contact-days), and for ga/gr/gc a PHQ-9 on D - 28 (the
+# default no-contact-days), and but for gs a PHQ-9 on D - 28 (the
 # schedule says every 4 weeks) and a voided one on D - 1.
 
 function days(s,    y, m, d, era, yoe, doy, doe) {
@@ -64,7 +66,7 @@ function item(client, kind, id, e, urgent, risk, worker,    k, prio, key) {
 	key = sprintf("%d %d %s %s %d %s", 3 - risk, e < 0 ? 0 : 1,
 	    date(t + e), client, k, id)
 	printf "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", key, client, kind, id,
-	    date(t + e), e, prio, worker, risk == 3 ? "high" : ""
+	    date(t + e), e, prio, worker, level[risk]
 }
 
 BEGIN {
@@ -74,7 +76,8 @@ BEGIN {
 		kindno[kn[i]] = i
 	t = days(today)
 	printf "assessments: {phq-9: 4w}\n" >(dir "/psw.yaml")
-	nv = split("ga gr gc gs", var, " ")
+	level[0] = ""; level[1] = "low"; level[2] = "moderate"; level[3] = "high"
+	nv = split("ga gr gc gs gl gm", var, " ")
 	for (o = -15; o <= 15; o++) {
 		for (v = 1; v <= nv; v++) {
 			V = var[v]
@@ -84,7 +87,7 @@ BEGIN {
 			st = V == "gr" ? "referred" : V == "gc" ? "closed" : "active"
 			w = o % 2 == 0 ? "sam" : "kim"
 			urgent = o % 3 == 0
-			risk = V == "gs" ? 3 : 0
+			risk = V == "gs" ? 3 : V == "gm" ? 2 : V == "gl" ? 1 : 0
 			print "psw: 1" >f
 			print "id: " c >f
 			print "name: Generated " c >f
@@ -116,6 +119,10 @@ BEGIN {
 			else {
 				print "  - {id: a1, instrument: phq-9, date: " date(t + o - 28) ", answers: [0, 0, 0, 0, 0, 0, 0, 0, 0]}" >f
 				print "  - {id: a2, instrument: phq-9, date: " date(t + o - 1) ", answers: [0, 0, 0, 0, 0, 0, 0, 0, 0], voided: " date(t + o - 1) "}" >f
+			}
+			if (V == "gl" || V == "gm") {
+				printf "  - {id: a3, instrument: cssrs-screen, date: %s, answers: [%d, 0, %d, 0, 0, 0, 0]}\n", date(t + o - 50), V == "gl", V == "gm" >f
+				print "safety-plan: {warning-signs: [w], reviewed: " date(t + o - 49) "}" >f
 			}
 			print "contacts:" >f
 			print "  - {date: " date(t + o - 14) ", kind: phone, minutes: 5}" >f
