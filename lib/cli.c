@@ -73,6 +73,9 @@ psw_cli_option(struct psw_cli *cli, int c, const char *arg)
  * escape sequences and bidirectional overrides escaped, so a message is
  * always one line and never drives the terminal.
  */
+static void put_msg(struct psw_cli *, const char *, va_list)
+    __attribute__((format(printf, 2, 0)));
+
 static void
 put_msg(struct psw_cli *cli, const char *fmt, va_list ap)
 {

@@ -4,6 +4,8 @@
 set -eu
 pkgs="meson ninja-build pkg-config gcc libc6-dev libyaml-dev libsqlite3-dev
 libcmocka-dev sqlite3 mandoc python3 python3-yaml util-linux"
+# Reliability: libFuzzer (clang and its runtime), memcheck, readelf.
+pkgs="$pkgs clang libclang-rt-dev valgrind binutils"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null |

@@ -12,4 +12,10 @@ meson test -C "$build" --print-errorlogs
 meson setup "$build-asan" --werror -Db_sanitize=address,undefined \
     -Db_lundef=false -Dbuildtype=debug >/dev/null
 meson test -C "$build-asan" --print-errorlogs
+# The CLI tests again with every tool under valgrind memcheck.
+sh tests/valgrind.sh "$build" cli plan
+# Each fuzzing harness for 60 s (clang, libFuzzer); a crash fails the run
+# and is kept in tests/fuzz/crashes/ as a regression input.
+rm -rf "$build-fuzz"
+PSW_FUZZ_BUILD="$build-fuzz" sh tests/fuzz/run.sh "${PSW_FUZZ_SECONDS:-60}"
 echo "run.sh: all tests passed (plain and sanitizer builds)"

@@ -2,7 +2,8 @@
 #
 # Source it; it sets up a pinned world and a private case folder:
 #   PSW_HOME   a new 0700 folder, removed at exit
-#   PATH       the built tools first
+#   PATH       the built tools first (each run under $PSW_WRAP when
+#              that is set, e.g. PSW_WRAP='valgrind -q --error-exitcode=99')
 # and offers:
 #   run CMD...         run CMD, keeping stdout in $out, stderr in $err,
 #                      exit status in $rc
@@ -22,6 +23,18 @@ export PATH
 tap_tmp=$(mktemp -d "${TMPDIR:-/tmp}/psw-test.XXXXXX") || exit 1
 chmod 700 "$tap_tmp"
 trap 'chmod -R u+w "$tap_tmp" 2>/dev/null; rm -rf "$tap_tmp"' EXIT
+# PSW_WRAP runs every tool under a command (valgrind ...): the tools
+# found first on PATH are small scripts that exec it.
+if [ -n "${PSW_WRAP:-}" ]; then
+	mkdir "$tap_tmp/wrap"
+	for t in "$PSW_BUILD"/cmd/psw-*; do
+		[ -x "$t" ] && [ -f "$t" ] || continue
+		printf '#!/bin/sh\nexec %s %s "$@"\n' "$PSW_WRAP" "$t" \
+		    >"$tap_tmp/wrap/${t##*/}"
+		chmod 700 "$tap_tmp/wrap/${t##*/}"
+	done
+	PATH="$tap_tmp/wrap:$PATH"
+fi
 PSW_HOME="$tap_tmp/home"
 export PSW_HOME
 tap_n=0
