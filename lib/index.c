@@ -163,6 +163,13 @@ static const char *const schema_sql[] = {
 "  WHERE status <> 'closed';",
 "CREATE INDEX referrals_follow_up ON referrals(follow_up);",
 "CREATE INDEX consent_expires ON consent(expires) WHERE revoked IS NULL;",
+/* Schema 3: the latest score of each instrument for a client is one seek,
+ * and scores in client, instrument and date order need no sort and no
+ * table lookups (covering); risk flags are a small index of their own. */
+"CREATE INDEX assessments_latest ON assessments(client, instrument, date,"
+"  id, total, band) WHERE voided IS NULL;",
+"CREATE INDEX assessments_risk ON assessments(client, date, id, instrument)"
+"  WHERE risk IS NOT NULL AND voided IS NULL;",
 	NULL
 };
 
