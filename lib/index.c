@@ -1072,55 +1072,76 @@ scan_folder(struct psw_index *ix, struct entry **out, size_t *count,
 	return 0;
 }
 
-/* The files table, sorted by id; an SQLite code. */
+/*
+ * The files table, sorted by id; an SQLite code.  A files row whose client
+ * row is gone (deleted behind our back) is lost: read again.  So is a
+ * client row without its files row (added behind our back): read again,
+ * or dropped when there is no file.  Two scans in key order merged here,
+ * no join: this runs on every command.
+ */
 static int
 load_files(struct psw_index *ix, struct entry **out, size_t *count)
 {
 	struct entry *v = NULL;
 	size_t n = 0, cap = 0;
-	sqlite3_stmt *s;
-	const char *id;
-	int rc;
+	sqlite3_stmt *f = NULL, *c = NULL;
+	const char *fid, *cid;
+	int rc, frc, crc, cmp;
 
 	*out = NULL;
 	*count = 0;
-	/* A files row whose client row is gone (deleted behind our back)
-	 * counts as changed, so the file is read again. */
-	rc = sqlite3_prepare_v2(ix->db, "SELECT f.id, f.size, f.mtime_ns, "
-	    "f.ctime_ns, f.inode, f.problem IS NOT NULL, "
-	    "f.problem IS NULL AND c.id IS NULL "
-	    "FROM files f LEFT JOIN clients c ON c.id = f.id "
-	    /* A client row without its files row (added behind our back)
-	     * is lost too: read again, or dropped when there is no file. */
-	    "UNION ALL SELECT id, -1, 0, 0, 0, 0, 1 FROM clients "
-	    "WHERE id NOT IN (SELECT id FROM files) ORDER BY 1",
-	    -1, &s, NULL);
+	rc = sqlite3_prepare_v2(ix->db, "SELECT id, size, mtime_ns, ctime_ns, "
+	    "inode, problem IS NOT NULL FROM files ORDER BY id", -1, &f, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(ix->db, "SELECT id FROM clients "
+		    "ORDER BY id", -1, &c, NULL);
 	if (rc != SQLITE_OK)
-		return rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		id = (const char *)sqlite3_column_text(s, 0);
-		if (id == NULL || strlen(id) > PSW_ID_MAX)
-			continue;
-		if (entries_push(&v, &n, &cap) < 0) {
-			rc = SQLITE_NOMEM;
-			break;
+		goto out;
+	frc = sqlite3_step(f);
+	crc = sqlite3_step(c);
+	while (frc == SQLITE_ROW || crc == SQLITE_ROW) {
+		fid = frc == SQLITE_ROW ?
+		    (const char *)sqlite3_column_text(f, 0) : NULL;
+		cid = crc == SQLITE_ROW ?
+		    (const char *)sqlite3_column_text(c, 0) : NULL;
+		/* SQLite's ORDER BY is memcmp order, the same as strcmp. */
+		cmp = frc != SQLITE_ROW ? 1 : crc != SQLITE_ROW ? -1 :
+		    strcmp(fid != NULL ? fid : "", cid != NULL ? cid : "");
+		if ((cmp <= 0 && fid != NULL && strlen(fid) <= PSW_ID_MAX) ||
+		    (cmp > 0 && cid != NULL && strlen(cid) <= PSW_ID_MAX)) {
+			if (entries_push(&v, &n, &cap) < 0) {
+				rc = SQLITE_NOMEM;
+				goto out;
+			}
+			memset(&v[n], 0, sizeof v[n]);
+			if (cmp <= 0) {
+				strcpy(v[n].id, fid);
+				v[n].size = sqlite3_column_int64(f, 1);
+				v[n].mtime_ns = sqlite3_column_int64(f, 2);
+				v[n].ctime_ns = sqlite3_column_int64(f, 3);
+				v[n].inode = sqlite3_column_int64(f, 4);
+				v[n].has_problem = sqlite3_column_int(f, 5);
+				v[n].lost = cmp < 0 && !v[n].has_problem;
+			} else {
+				strcpy(v[n].id, cid);
+				v[n].size = -1;
+				v[n].lost = 1;
+			}
+			n++;
 		}
-		memset(&v[n], 0, sizeof v[n]);
-		strcpy(v[n].id, id);
-		v[n].size = sqlite3_column_int64(s, 1);
-		v[n].mtime_ns = sqlite3_column_int64(s, 2);
-		v[n].ctime_ns = sqlite3_column_int64(s, 3);
-		v[n].inode = sqlite3_column_int64(s, 4);
-		v[n].has_problem = sqlite3_column_int(s, 5);
-		v[n].lost = sqlite3_column_int(s, 6);
-		n++;
+		if (cmp <= 0)
+			frc = sqlite3_step(f);
+		if (cmp >= 0)
+			crc = sqlite3_step(c);
 	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
+	rc = frc != SQLITE_DONE ? frc : crc != SQLITE_DONE ? crc : SQLITE_OK;
+out:
+	sqlite3_finalize(f);
+	sqlite3_finalize(c);
+	if (rc != SQLITE_OK) {
 		free(v);
 		return rc;
 	}
-	/* SQLite's ORDER BY uses memcmp order, the same as strcmp. */
 	*out = v;
 	*count = n;
 	return SQLITE_OK;
