@@ -46,7 +46,7 @@ scores_load(sqlite3 *db, struct scores *sc)
 	int rc;
 
 	rc = sqlite3_prepare_v2(db, "SELECT client, instrument, total, band"
-	    " FROM assessments WHERE voided IS NULL AND total IS NOT NULL"
+	    " FROM assessments INDEXED BY assessments_latest WHERE voided IS NULL AND total IS NOT NULL"
 	    " ORDER BY client, instrument, date, id", -1, &s, NULL);
 	if (rc != SQLITE_OK)
 		return rc;
@@ -278,9 +278,10 @@ cmd_caseload(struct psw_cli *cli, int argc, char **argv)
 	    " 'rejected', 'failed')), c.safety_plan, c.safety_reviewed,"
 	    " (SELECT max(CASE a.risk WHEN 'high' THEN 3 WHEN 'moderate'"
 	    " THEN 2 WHEN 'low' THEN 1 ELSE 0 END) FROM assessments a"
+	    " INDEXED BY assessments_risk"
 	    " WHERE a.client = c.id AND a.risk IS NOT NULL"
 	    " AND a.voided IS NULL AND NOT EXISTS (SELECT 1 FROM assessments b"
-	    " WHERE b.client = a.client AND b.instrument = a.instrument"
+	    " INDEXED BY assessments_latest WHERE b.client = a.client AND b.instrument = a.instrument"
 	    " AND b.voided IS NULL AND (b.date > a.date"
 	    " OR (b.date = a.date AND b.id > a.id))))"
 	    " FROM clients c WHERE c.status <> 'closed'"

@@ -119,7 +119,8 @@ load_pairs(struct outcomes_opts *o, const struct psw_instruments *set,
 
 	rc = sqlite3_prepare_v2(psw_index_db(&o->r.cli->index),
 	    "SELECT a.client, a.instrument, a.date, a.total"
-	    " FROM assessments a JOIN clients c ON c.id = a.client"
+	    " FROM assessments a INDEXED BY assessments_latest"
+	    " JOIN clients c ON c.id = a.client"
 	    " WHERE a.voided IS NULL AND a.total IS NOT NULL"
 	    " AND a.date BETWEEN ?1 AND ?2 AND (?3 IS NULL OR c.worker = ?3)"
 	    " AND (?4 IS NULL OR a.instrument = ?4)"

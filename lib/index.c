@@ -163,6 +163,13 @@ static const char *const schema_sql[] = {
 "  WHERE status <> 'closed';",
 "CREATE INDEX referrals_follow_up ON referrals(follow_up);",
 "CREATE INDEX consent_expires ON consent(expires) WHERE revoked IS NULL;",
+/* Schema 3: the latest score of each instrument for a client is one seek,
+ * and scores in client, instrument and date order need no sort and no
+ * table lookups (covering); risk flags are a small index of their own. */
+"CREATE INDEX assessments_latest ON assessments(client, instrument, date,"
+"  id, total, band) WHERE voided IS NULL;",
+"CREATE INDEX assessments_risk ON assessments(client, date, id, instrument)"
+"  WHERE risk IS NOT NULL AND voided IS NULL;",
 	NULL
 };
 
@@ -1089,55 +1096,76 @@ scan_folder(struct psw_index *ix, struct entry **out, size_t *count,
 	return 0;
 }
 
-/* The files table, sorted by id; an SQLite code. */
+/*
+ * The files table, sorted by id; an SQLite code.  A files row whose client
+ * row is gone (deleted behind our back) is lost: read again.  So is a
+ * client row without its files row (added behind our back): read again,
+ * or dropped when there is no file.  Two scans in key order merged here,
+ * no join: this runs on every command.
+ */
 static int
 load_files(struct psw_index *ix, struct entry **out, size_t *count)
 {
 	struct entry *v = NULL;
 	size_t n = 0, cap = 0;
-	sqlite3_stmt *s;
-	const char *id;
-	int rc;
+	sqlite3_stmt *f = NULL, *c = NULL;
+	const char *fid, *cid;
+	int rc, frc, crc, cmp;
 
 	*out = NULL;
 	*count = 0;
-	/* A files row whose client row is gone (deleted behind our back)
-	 * counts as changed, so the file is read again. */
-	rc = sqlite3_prepare_v2(ix->db, "SELECT f.id, f.size, f.mtime_ns, "
-	    "f.ctime_ns, f.inode, f.problem IS NOT NULL, "
-	    "f.problem IS NULL AND c.id IS NULL "
-	    "FROM files f LEFT JOIN clients c ON c.id = f.id "
-	    /* A client row without its files row (added behind our back)
-	     * is lost too: read again, or dropped when there is no file. */
-	    "UNION ALL SELECT id, -1, 0, 0, 0, 0, 1 FROM clients "
-	    "WHERE id NOT IN (SELECT id FROM files) ORDER BY 1",
-	    -1, &s, NULL);
+	rc = sqlite3_prepare_v2(ix->db, "SELECT id, size, mtime_ns, ctime_ns, "
+	    "inode, problem IS NOT NULL FROM files ORDER BY id", -1, &f, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(ix->db, "SELECT id FROM clients "
+		    "ORDER BY id", -1, &c, NULL);
 	if (rc != SQLITE_OK)
-		return rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		id = (const char *)sqlite3_column_text(s, 0);
-		if (id == NULL || strlen(id) > PSW_ID_MAX)
-			continue;
-		if (entries_push(&v, &n, &cap) < 0) {
-			rc = SQLITE_NOMEM;
-			break;
+		goto out;
+	frc = sqlite3_step(f);
+	crc = sqlite3_step(c);
+	while (frc == SQLITE_ROW || crc == SQLITE_ROW) {
+		fid = frc == SQLITE_ROW ?
+		    (const char *)sqlite3_column_text(f, 0) : NULL;
+		cid = crc == SQLITE_ROW ?
+		    (const char *)sqlite3_column_text(c, 0) : NULL;
+		/* SQLite's ORDER BY is memcmp order, the same as strcmp. */
+		cmp = frc != SQLITE_ROW ? 1 : crc != SQLITE_ROW ? -1 :
+		    strcmp(fid != NULL ? fid : "", cid != NULL ? cid : "");
+		if ((cmp <= 0 && fid != NULL && strlen(fid) <= PSW_ID_MAX) ||
+		    (cmp > 0 && cid != NULL && strlen(cid) <= PSW_ID_MAX)) {
+			if (entries_push(&v, &n, &cap) < 0) {
+				rc = SQLITE_NOMEM;
+				goto out;
+			}
+			memset(&v[n], 0, sizeof v[n]);
+			if (cmp <= 0) {
+				strcpy(v[n].id, fid);
+				v[n].size = sqlite3_column_int64(f, 1);
+				v[n].mtime_ns = sqlite3_column_int64(f, 2);
+				v[n].ctime_ns = sqlite3_column_int64(f, 3);
+				v[n].inode = sqlite3_column_int64(f, 4);
+				v[n].has_problem = sqlite3_column_int(f, 5);
+				v[n].lost = cmp < 0 && !v[n].has_problem;
+			} else {
+				strcpy(v[n].id, cid);
+				v[n].size = -1;
+				v[n].lost = 1;
+			}
+			n++;
 		}
-		memset(&v[n], 0, sizeof v[n]);
-		strcpy(v[n].id, id);
-		v[n].size = sqlite3_column_int64(s, 1);
-		v[n].mtime_ns = sqlite3_column_int64(s, 2);
-		v[n].ctime_ns = sqlite3_column_int64(s, 3);
-		v[n].inode = sqlite3_column_int64(s, 4);
-		v[n].has_problem = sqlite3_column_int(s, 5);
-		v[n].lost = sqlite3_column_int(s, 6);
-		n++;
+		if (cmp <= 0)
+			frc = sqlite3_step(f);
+		if (cmp >= 0)
+			crc = sqlite3_step(c);
 	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
+	rc = frc != SQLITE_DONE ? frc : crc != SQLITE_DONE ? crc : SQLITE_OK;
+out:
+	sqlite3_finalize(f);
+	sqlite3_finalize(c);
+	if (rc != SQLITE_OK) {
 		free(v);
 		return rc;
 	}
-	/* SQLite's ORDER BY uses memcmp order, the same as strcmp. */
 	*out = v;
 	*count = n;
 	return SQLITE_OK;
@@ -1440,6 +1468,35 @@ reindex(struct psw_index *ix, struct puts *p, const struct entry *disk,
 }
 
 /*
+ * During a fresh build the secondary indexes are dropped and made again
+ * after the rows are in, inside the same transaction: building an index
+ * from sorted rows is much cheaper than inserting into it row by row in
+ * date order.  drop: 1 drops, 0 creates.  An SQLite code.
+ */
+static int
+secondary_indexes(sqlite3 *db, int drop)
+{
+	char sql[96];
+	const char *p;
+	size_t i, n;
+	int rc = SQLITE_OK;
+
+	for (i = 0; schema_sql[i] != NULL && rc == SQLITE_OK; i++) {
+		if (strncmp(schema_sql[i], "CREATE INDEX ", 13) != 0)
+			continue;
+		if (!drop) {
+			rc = sqlite3_exec(db, schema_sql[i], NULL, NULL, NULL);
+			continue;
+		}
+		p = schema_sql[i] + 13;
+		n = strcspn(p, " (");
+		snprintf(sql, sizeof sql, "DROP INDEX %.*s", (int)n, p);
+		rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	}
+	return rc;
+}
+
+/*
  * Does the index hold no client rows at all (just created or rebuilt)?
  * Then the rows of new files need no deleting first.  Inside the write
  * transaction, so no other writer can add rows meanwhile.
@@ -1525,7 +1582,7 @@ sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
 	const char *digest;
 	char stored[64], quick[17];
 	struct puts p;
-	int rc = SQLITE_OK, stale;
+	int rc = SQLITE_OK, stale, fresh;
 
 	memset(&p, 0, sizeof p);
 	if (scan_folder(ix, &disk, &nd, e) < 0)
@@ -1611,8 +1668,14 @@ sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
 		for (i = j = 0; i < nd; i++)
 			if (changed[i])
 				todo[j++] = i;
-		rc = reindex(ix, &p, disk, todo, j, nremoved == 0 &&
-		    ix->rebuilt && index_empty(ix), stats);
+		fresh = nremoved == 0 && ix->rebuilt && j >= POOL_MIN &&
+		    index_empty(ix);
+		if (fresh)
+			rc = secondary_indexes(ix->db, 1);
+		if (rc == SQLITE_OK)
+			rc = reindex(ix, &p, disk, todo, j, fresh, stats);
+		if (rc == SQLITE_OK && fresh)
+			rc = secondary_indexes(ix->db, 0);
 	}
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL);

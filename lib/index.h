@@ -19,8 +19,8 @@
 #include "error.h"
 #include "store.h"
 
-#define PSW_INDEX_SCHEMA 2
-#define PSW_INDEX_SCHEMA_STR "2"
+#define PSW_INDEX_SCHEMA 3
+#define PSW_INDEX_SCHEMA_STR "3"
 
 struct sqlite3;
 
