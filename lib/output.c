@@ -357,15 +357,24 @@ psw_text_width(const char *s)
 
 /* --- Escapers for the script formats ---------------------------------- */
 
-/* Write s as a tsv value: tab, newline, CR and backslash escaped. */
+/*
+ * Write s as a tsv value: tab, newline, CR and backslash escaped, and
+ * every other control, escape or bidi character as psw_put_text() shows
+ * it (\x1b, \u202e), so that no tsv ever drives a terminal; the escapes
+ * are unambiguous because a backslash itself is escaped.
+ */
 int
 psw_put_tsv(FILE *fp, const char *s)
 {
-	const char *p, *run, *esc;
+	const unsigned char *p, *run;
+	const char *esc;
+	struct unit u;
 
 	if (s == NULL)
 		return 0;
-	for (p = run = s; *p != '\0'; p++) {
+	p = run = (const unsigned char *)s;
+	while (*p != '\0') {
+		u.len = 1;
 		switch (*p) {
 		case '\t':
 			esc = "\\t";
@@ -380,12 +389,17 @@ psw_put_tsv(FILE *fp, const char *s)
 			esc = "\\\\";
 			break;
 		default:
-			continue;
+			text_unit(p, &u);
+			esc = u.esc[0] != '\0' ? u.esc : NULL;
+			break;
 		}
-		if (put_n(fp, run, (size_t)(p - run)) == EOF ||
-		    put_s(fp, esc) == EOF)
-			return EOF;
-		run = p + 1;
+		if (esc != NULL) {
+			if (put_n(fp, run, (size_t)(p - run)) == EOF ||
+			    put_s(fp, esc) == EOF)
+				return EOF;
+			run = p + u.len;
+		}
+		p += u.len;
 	}
 	return put_n(fp, run, (size_t)(p - run));
 }
@@ -524,24 +538,40 @@ psw_put_html(FILE *fp, const char *s)
 int
 psw_put_md(FILE *fp, const char *s)
 {
-	const char *p, *run;
+	const unsigned char *p, *run;
+	struct unit u;
 
 	if (s == NULL)
 		return 0;
-	for (p = run = s; *p != '\0'; p++) {
-		if (strchr("\\`*_[]<>|#", *p) == NULL && *p != '\n' &&
-		    *p != '\r')
-			continue;
-		if (put_n(fp, run, (size_t)(p - run)) == EOF)
-			return EOF;
-		run = p + 1;
-		if (*p == '\r' && p[1] == '\n')
-			continue;	/* the \n writes the break */
-		if (*p == '\n' || *p == '\r') {
-			if (put_s(fp, "<br>") == EOF)
+	p = run = (const unsigned char *)s;
+	while (*p != '\0') {
+		u.len = 1;
+		if (*p == '\r' || *p == '\n') {
+			if (put_n(fp, run, (size_t)(p - run)) == EOF)
 				return EOF;
-		} else if (putc('\\', fp) == EOF || putc(*p, fp) == EOF)
-			return EOF;
+			run = p + 1;
+			/* CR LF is one break, written at the LF */
+			if (!(*p == '\r' && p[1] == '\n') &&
+			    put_s(fp, "<br>") == EOF)
+				return EOF;
+		} else if (strchr("\\`*_[]<>|#", *p) != NULL) {
+			if (put_n(fp, run, (size_t)(p - run)) == EOF ||
+			    putc('\\', fp) == EOF || putc(*p, fp) == EOF)
+				return EOF;
+			run = p + 1;
+		} else {
+			/* control, escape and bidi characters as text shows
+			 * them: a document never drives a terminal */
+			text_unit(p, &u);
+			if (u.esc[0] != '\0') {
+				if (put_n(fp, run, (size_t)(p - run)) == EOF ||
+				    putc('\\', fp) == EOF ||
+				    put_s(fp, u.esc) == EOF)
+					return EOF;
+				run = p + u.len;
+			}
+		}
+		p += u.len;
 	}
 	return put_n(fp, run, (size_t)(p - run));
 }
