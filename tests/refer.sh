@@ -212,6 +212,10 @@ run psw-refer import-hsds "$tap_tmp/nowhere"
 ok '[ $rc -eq 3 ] && eval "$one_line"' "no such folder: exit 3"
 run psw-refer import-hsds
 ok '[ $rc -eq 2 ]' "import-hsds without a folder: exit 2"
+mkdir "$tap_tmp/fifo"
+mkfifo "$tap_tmp/fifo/services.csv"
+run timeout 20 psw-refer import-hsds "$tap_tmp/fifo"
+ok '[ $rc -eq 5 ] && printf "%s\n" "$err" | grep -q "not a regular file"' "a FIFO for services.csv: exit 5, no hang"
 is "$(svc_digest "$S")" "$dS" "no refused import wrote anything"
 # A service file that is not YAML stops the import (it might be one of
 # the services, and a copy would be made).
