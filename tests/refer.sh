@@ -572,6 +572,26 @@ ok '[ $rc -eq 2 ]' "stats takes no arguments: exit 2"
 run psw-refer -e stats --from 2030-01-01
 ok '[ $rc -eq 1 ] && [ -z "$out" ]' "stats -e with nothing sent: exit 1"
 
+# --- the machine formats read back by a strict reader --------------------------
+FC="$PSW_BUILD/tests/fmtcheck"
+bad=
+for c in "services" "services couns" "list" "list --overdue" "stats" "service show gp-north"; do
+	for fm in json csv; do
+		[ "$c" = "service show gp-north" ] && [ $fm = csv ] && continue
+		psw-refer $c --format $fm >"$tap_tmp/fmt" 2>/dev/null ||
+		    bad="$bad; $c --format $fm failed"
+		"$FC" $fm "$tap_tmp/fmt" >/dev/null 2>"$tap_tmp/fmt.err" ||
+		    bad="$bad; $c --format $fm: $(cat "$tap_tmp/fmt.err")"
+	done
+done
+for x in "$ex"/*.csv; do
+	"$FC" csv "$x" >/dev/null 2>"$tap_tmp/fmt.err" ||
+	    bad="$bad; ${x##*/}: $(cat "$tap_tmp/fmt.err")"
+done
+is "$bad" "" "json and csv of services, list, stats, service show and every exported HSDS file are well-formed"
+psw-refer service show gp-north --format json >"$tap_tmp/fmt"
+is "$("$FC" json "$tap_tmp/fmt" .taxonomy.1)" "primary care" "service show --format json read back"
+
 # --- every transition, allowed and refused -----------------------------------
 # In a case folder of its own (stats above stay as they are).
 T="$tap_tmp/trans"
