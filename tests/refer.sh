@@ -241,6 +241,7 @@ ok '[ $rc -eq 0 ] && printf "%s\n" "$out" | grep -qF "\"name\": \"Smith, Jones &
 ok 'printf "%s\n" "$out" | grep -qF "\"description\": \"Line one\\r\\nline two, with comma\""' "a line break inside a field"
 ok 'printf "%s\n" "$out" | grep -qF "\"status\": \"temporarily-closed\"" && printf "%s\n" "$out" | tr -d " \n" | grep -qF "\"phones\":[\"039,000\"]"' "status words mapped; a phone without a number skipped"
 ok 'grep -q "^name: Zoë’s Café — 中文$" "$S/zo-s-caf.yaml"' "UTF-8 name kept"
+is "$(psw-refer services cafe --format tsv | cut -f1)" "zo-s-caf" "search ignores accents (cafe finds Café)"
 ok 'grep -q "^name: .null.$" "$S/null.yaml" && grep -q "^email: .yes.$" "$S/null.yaml"' "YAML look-alikes are quoted"
 run psw-plan validate
 ok '[ $rc -eq 0 ]' "still valid"
