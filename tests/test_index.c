@@ -690,15 +690,46 @@ test_rebuild_deleted(void **state)
 	assert_int_equal(q_int(psw_index_db(&fx->ix), "SELECT count(*) FROM "
 	    "contacts", NULL), 3);
 
-	/* A clients row removed by hand: that file is read again. */
+	/* A clients row removed by another program: the guard sees it
+	 * and the index is rebuilt from the files. */
 	assert_int_equal(sqlite3_open(fx->st.index_path, &other), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(other, "DELETE FROM clients WHERE "
 	    "id = 'alex-m'", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(other);
+	w = fx->nwarns;
 	ix_sync(fx, &s);
-	check_stats(&s, 2, 1, 0, 0);
+	check_stats(&s, 2, 2, 0, 0);
+	assert_true(warned_since(fx, w, "was edited by another program"));
 	assert_int_equal(q_int(psw_index_db(&fx->ix), "SELECT count(*) FROM "
 	    "clients", NULL), 2);
+
+	/* So are rows no stat of the files can show: a contact deleted,
+	 * a name changed. */
+	assert_int_equal(sqlite3_open(fx->st.index_path, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "DELETE FROM contacts WHERE "
+	    "client = 'alex-m' AND seq = 1", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(other);
+	ix_sync(fx, &s);
+	check_stats(&s, 2, 2, 0, 0);
+	assert_int_equal(q_int(psw_index_db(&fx->ix), "SELECT count(*) FROM "
+	    "contacts", NULL), 3);
+	assert_int_equal(sqlite3_open(fx->st.index_path, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "UPDATE clients SET name = 'X'",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(other);
+	ix_sync(fx, &s);
+	check_stats(&s, 2, 2, 0, 0);
+	assert_int_equal(q_int(psw_index_db(&fx->ix), "SELECT count(*) FROM "
+	    "clients WHERE name = 'X'", NULL), 0);
+
+	/* psw's own writes keep the guard level: nothing rebuilt. */
+	write_client(fx, "ann", simple_client(text, sizeof text, "ann",
+	    "Ann B"));
+	ix_sync(fx, &s);
+	check_stats(&s, 2, 1, 0, 0);
+	ix_sync(fx, &s);
+	check_stats(&s, 2, 0, 0, 0);
 }
 
 /*
