@@ -25,12 +25,19 @@ static const char usage_text[] =
 "\n"
 "commands:\n"
 "  list [--status S] [--worker W]   the caseload\n"
-"       [--due-before DATE] [--no-contact-since DATE]\n"
+"       [--due-before DATE] [--no-contact-since DATE] [--risk]\n"
 "  validate [ID...]                 check client files; every problem\n"
+"  show ID [--section S] [--format text|md|json]\n"
+"                                   the whole plan\n"
+"  set ID KEY VALUE                 a profile field (name, dob, status...)\n"
+"  close ID --reason TEXT [--date D]  close the case\n"
+"  reopen ID [--status S] [--reason TEXT] [--date D]\n"
+"                                   reopen a closed case\n"
+"  edit ID                          the client's file in $VISUAL/$EDITOR\n"
 "  new ID --name NAME [--dob DATE] [--worker W] [--status referred|active]\n"
 "       [--template NAME]\n"
 "                                   a new client file\n"
-"  note ID [--kind K] [--minutes N] [--date D] TEXT|-\n"
+"  note ID [--kind K] [--minutes N] [--date D] [TEXT|-]\n"
 "                                   log a contact (session note)\n"
 "  goal add|set|progress|list ID ...  the client's goals\n"
 "  action add|done|set ID ...       steps towards a goal\n"
@@ -66,12 +73,13 @@ struct list_opts {
 	struct psw_cli *cli;
 	const char *status, *worker;
 	const char *due_before, *no_contact;
+	int risk;
 };
 
 enum { OPT_STATUS = PSW_OPT_FIRST_LOCAL, OPT_WORKER, OPT_NAME, OPT_DOB,
     OPT_KIND, OPT_MINUTES, OPT_DATE };
 enum { OPT_DUE_BEFORE = PSW_OPT_FIRST_LOCAL + 0x20, OPT_NO_CONTACT,
-    OPT_TEMPLATE };
+    OPT_TEMPLATE, OPT_RISK };
 
 static int
 list_opt(void *arg, int c, const char *val)
@@ -86,6 +94,8 @@ list_opt(void *arg, int c, const char *val)
 		o->due_before = val;
 	else if (c == OPT_NO_CONTACT)
 		o->no_contact = val;
+	else if (c == OPT_RISK)
+		o->risk = 1;
 	return -1;
 }
 
@@ -97,6 +107,7 @@ cmd_list(struct psw_cli *cli, int argc, char **argv)
 		{ "worker", required_argument, NULL, OPT_WORKER },
 		{ "due-before", required_argument, NULL, OPT_DUE_BEFORE },
 		{ "no-contact-since", required_argument, NULL, OPT_NO_CONTACT },
+		{ "risk", no_argument, NULL, OPT_RISK },
 	};
 	static const struct psw_column cols[] = {
 		{ "id", PSW_COL_STR, 0 },
@@ -108,7 +119,7 @@ cmd_list(struct psw_cli *cli, int argc, char **argv)
 		{ "next_review", PSW_COL_DATE, 0 },
 		{ "open_goals", PSW_COL_INT, PSW_COL_RIGHT },
 	};
-	struct list_opts o = { cli, NULL, NULL, NULL, NULL };
+	struct list_opts o = { cli, NULL, NULL, NULL, NULL, 0 };
 	char due_before[PSW_DATE_LEN], no_contact[PSW_DATE_LEN];
 	psw_date d;
 	enum psw_format fmt;
@@ -120,9 +131,10 @@ cmd_list(struct psw_cli *cli, int argc, char **argv)
 	size_t rows;
 	int rc;
 
-	rc = psw_cli_parse(cli, argc, argv, local, 4, list_opt, &o,
+	rc = psw_cli_parse(cli, argc, argv, local, 5, list_opt, &o,
 	    "usage: psw-plan list [--status S] [--worker W] [--due-before DATE]\n"
-	    "                     [--no-contact-since DATE] [--format F]\n");
+	    "                     [--no-contact-since DATE] [--risk] "
+	    "[--format F]\n");
 	if (rc >= 0)
 		return rc;
 	if (optind < argc)
@@ -161,6 +173,14 @@ cmd_list(struct psw_cli *cli, int argc, char **argv)
 	    "AND d.due < ?3)) "
 	    "AND (?4 IS NULL OR (status = 'active' AND "
 	    "(last_contact IS NULL OR last_contact < ?4))) "
+	    /* --risk: the latest assessment of some instrument, voided
+	     * ones aside, carries a risk flag (as psw-report due ranks). */
+	    "AND (?5 IS NULL OR EXISTS (SELECT 1 FROM assessments a "
+	    "WHERE a.client = c.id AND a.risk IS NOT NULL "
+	    "AND a.voided IS NULL AND NOT EXISTS (SELECT 1 FROM assessments b "
+	    "WHERE b.client = a.client AND b.instrument = a.instrument "
+	    "AND b.voided IS NULL AND (b.date > a.date "
+	    "OR (b.date = a.date AND b.id > a.id))))) "
 	    "ORDER BY id", -1, &s, NULL);
 	if (rc != SQLITE_OK) {
 		psw_index_error(&cli->index, rc, "cannot list", &e);
@@ -174,6 +194,8 @@ cmd_list(struct psw_cli *cli, int argc, char **argv)
 		sqlite3_bind_text(s, 3, due_before, -1, SQLITE_STATIC);
 	if (o.no_contact)
 		sqlite3_bind_text(s, 4, no_contact, -1, SQLITE_STATIC);
+	if (o.risk)
+		sqlite3_bind_int(s, 5, 1);
 	psw_out_init(&out, stdout, fmt);
 	if ((t = psw_table_new(&out, cols, 8)) == NULL) {
 		sqlite3_finalize(s);
@@ -563,10 +585,14 @@ cmd_note(struct psw_cli *cli, int argc, char **argv)
 
 	rc = psw_cli_parse(cli, argc, argv, local, 3, note_opt, &o,
 	    "usage: psw-plan note ID [--kind K] [--minutes N] [--date D] "
-	    "TEXT|-\n");
+	    "[TEXT|-]\n"
+	    "Without TEXT, on a terminal: the note is written in $VISUAL, "
+	    "$EDITOR or vi.\n");
 	if (rc >= 0)
 		return rc;
-	if (argc - optind != 2)
+	/* No text: the editor, when a person is at the terminal. */
+	if (argc - optind != 2 && !(argc - optind == 1 &&
+	    isatty(STDIN_FILENO)))
 		return psw_cli_usage_error(cli, "note needs a client id and the "
 		    "text (or - to read it from standard input)");
 	id = argv[optind];
@@ -590,7 +616,12 @@ cmd_note(struct psw_cli *cli, int argc, char **argv)
 	when = cli->today;
 	if (o.date != NULL && psw_date_parse(o.date, cli->today, &when, &e) < 0)
 		return psw_cli_usage_error(cli, "--date: %s", e.msg);
-	if (strcmp(argv[optind + 1], "-") == 0) {
+	if (argc - optind == 1) {
+		if ((rc = plan_editor_text(cli, "note.txt", &text)) >= 0) {
+			psw_buf_release(&text);
+			return rc;
+		}
+	} else if (strcmp(argv[optind + 1], "-") == 0) {
 		if (psw_cli_read_stdin(&text) < 0) {
 			psw_buf_release(&text);
 			return psw_cli_usage_error(cli, "cannot read the note "
@@ -654,6 +685,11 @@ static const struct command commands[] = {
 	{ "strength", plan_strength, NULL },
 	{ "need", plan_need, NULL },
 	{ "safety", plan_safety, NULL },
+	{ "show", plan_show, NULL },
+	{ "set", plan_set, NULL },
+	{ "close", plan_close, NULL },
+	{ "reopen", plan_reopen, NULL },
+	{ "edit", plan_edit, NULL },
 };
 
 int

@@ -1012,19 +1012,6 @@ safety_reviewed(struct psw_cli *cli, int argc, char **argv)
 	return 0;
 }
 
-/*
- * The day of the client's latest risk flag, PSW_DATE_NONE when none.
- * Which answers raise a flag is the instruments' business (lib/instrument,
- * psw-assess); until that is built no assessment raises one here, and the
- * card's "not reviewed since" line stays silent.
- */
-static psw_date
-latest_risk_flag(const struct psw_client *c)
-{
-	(void)c;
-	return PSW_DATE_NONE;
-}
-
 static int
 safety_show(struct psw_cli *cli, int argc, char **argv)
 {
@@ -1038,6 +1025,7 @@ safety_show(struct psw_cli *cli, int argc, char **argv)
 	char name[96];
 	char *path;
 	const char *id;
+	psw_date flag;
 	int rc;
 
 	rc = psw_cli_parse(cli, argc, argv, NULL, 0, NULL, NULL,
@@ -1081,9 +1069,13 @@ safety_show(struct psw_cli *cli, int argc, char **argv)
 		return psw_cli_fail(cli, &e);
 	}
 	psw_diags_release(&d);
+	if (plan_risk_flag(cli, id, &flag, &e) < 0) {
+		psw_doc_free(doc);
+		return psw_cli_fail(cli, &e);
+	}
 	psw_out_init(&out, stdout, fmt);
 	/* A write error is psw_cli_finish()'s to report (EPIPE quietly). */
-	(void)psw_safety_card(&out, c, latest_risk_flag(c));
+	(void)psw_safety_card(&out, c, flag);
 	rc = !c->safety.present && cli->exit_status ? PSW_EEMPTY : 0;
 	psw_doc_free(doc);
 	return rc;

@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "client.h"
 #include "edit.h"
+#include "instrument.h"
 #include "refer.h"
 #include "service.h"
 #include "txn.h"
@@ -32,7 +33,7 @@ static const char usage_text[] =
 "      [--urgency routine|soon|urgent] [--send] [--follow-up DATE|DUR]\n"
 "      [--override-consent]\n"
 "  update CLIENT R --status S [--date D] [--note T] [--reason T]\n"
-"      [--follow-up DATE|DUR] [--reopen] [--override-consent]\n"
+"      [--follow-up DATE|DUR] [--reopen] [--consent K] [--override-consent]\n"
 "  followed-up CLIENT R [--note T] [--next DATE|DUR] [--date D]\n"
 "  list [CLIENT] [--open] [--overdue] [--status S] [--service S]\n"
 "  letter CLIENT R [--format text|md] [--override-consent --reason T]\n"
@@ -273,12 +274,13 @@ refuse(struct psw_cli *cli, struct psw_txn *t, int code, const char *fmt, ...)
 	struct psw_err e;
 	va_list ap;
 
-	psw_txn_abort(t);
+	/* The arguments may point into t's document: format first. */
 	psw_err_clear(&e);
 	e.code = code;
 	va_start(ap, fmt);
 	vsnprintf(e.msg, sizeof e.msg, fmt, ap);
 	va_end(ap);
+	psw_txn_abort(t);
 	return psw_cli_fail(cli, &e);
 }
 
@@ -317,24 +319,30 @@ ref_opt(void *arg, int c, const char *val)
 	return -1;
 }
 
-/* Does services/<id>.yaml exist?  0, or -PSW_EDATA. */
+/*
+ * May a new referral go to service id?  It must exist and not be
+ * removed; one that is not active is a warning.  0, or -code.
+ */
 static int
-service_exists(struct psw_cli *cli, const char *id, struct psw_err *e)
+service_usable(struct psw_cli *cli, const char *id, struct psw_err *e)
 {
-	char *path, name[96];
-	int ok;
+	struct psw_service *svc;
+	struct psw_doc *doc;
+	int rc;
 
-	if (psw_service_id_check(id, e) < 0)
-		return -PSW_EUSAGE;
-	if ((path = psw_service_path(&cli->store, id)) == NULL)
-		return psw_error(e, PSW_EIO, "out of memory");
-	ok = access(path, F_OK) == 0;
-	free(path);
-	if (!ok)
-		return psw_error(e, PSW_EDATA, "no service '%s' (%s does not "
-		    "exist; see psw-refer services)", id,
-		    psw_service_name(id, name, sizeof name));
-	return 0;
+	if ((rc = psw_service_load(&cli->store, id, &doc, &svc, e)) < 0) {
+		if (rc == -PSW_EDATA && strstr(e->msg, "does not exist"))
+			psw_error(e, PSW_EDATA, "no service '%s' (see "
+			    "psw-refer services)", id);
+		return rc;
+	}
+	if (svc->removed != NULL)
+		rc = psw_error(e, PSW_EDATA, "service '%s' was removed from "
+		    "the directory on %s", id, svc->removed);
+	else if (strcmp(svc->status, "active") != 0)
+		psw_cli_warn(cli, "service '%s' is %s", id, svc->status);
+	psw_doc_free(doc);
+	return rc;
 }
 
 static int
@@ -395,7 +403,7 @@ cmd_new(struct psw_cli *cli, int argc, char **argv)
 		return psw_cli_usage_error(cli, "--follow-up: %s", e.msg);
 	if (psw_cli_open(cli, PSW_CLI_WRITE | PSW_CLI_NOINDEX, &e) < 0)
 		return psw_cli_fail(cli, &e);
-	if ((rc = service_exists(cli, o.service, &e)) < 0)
+	if ((rc = service_usable(cli, o.service, &e)) < 0)
 		return psw_cli_fail(cli, &e);
 	if (psw_txn_begin(&cli->store, argv[optind], 0, &t, &e) < 0)
 		return psw_cli_fail(cli, &e);
@@ -462,9 +470,10 @@ cmd_update(struct psw_cli *cli, int argc, char **argv)
 		{ "follow-up", required_argument, NULL, OPT_FOLLOW_UP },
 		{ "reopen", no_argument, NULL, OPT_REOPEN },
 		{ "override-consent", no_argument, NULL, OPT_OVERRIDE },
+		{ "consent", required_argument, NULL, OPT_CONSENT },
 	};
 	const struct psw_referral *r;
-	const char *const *allowed;
+	const char *const *allowed, *consent;
 	struct ref_opts o;
 	struct psw_node *rn;
 	char all[256];
@@ -474,10 +483,10 @@ cmd_update(struct psw_cli *cli, int argc, char **argv)
 	int rc;
 
 	memset(&o, 0, sizeof o);
-	rc = psw_cli_parse(cli, argc, argv, local, 7, ref_opt, &o,
+	rc = psw_cli_parse(cli, argc, argv, local, 8, ref_opt, &o,
 	    "usage: psw-refer update CLIENT R --status S [--date D] "
 	    "[--note T] [--reason T]\n    [--follow-up DATE|DUR] [--reopen] "
-	    "[--override-consent]\n");
+	    "[--consent K] [--override-consent]\n");
 	if (rc >= 0)
 		return rc;
 	if (argc - optind != 2)
@@ -536,8 +545,12 @@ cmd_update(struct psw_cli *cli, int argc, char **argv)
 		    "referral's last change (%s)", psw_date_format(
 		    r->history[r->nhistory - 1].date, d));
 	}
+	if (o.consent != NULL && find_consent(t.client, o.consent) == NULL)
+		return refuse(cli, &t, PSW_EDATA, "client '%s' has no consent "
+		    "'%s'", t.id, o.consent);
+	consent = o.consent ? o.consent : r->consent;
 	if (strcmp(o.status, "requested") == 0 && !o.override &&
-	    consent_check(t.client, r->consent, when, &e) < 0) {
+	    consent_check(t.client, consent, when, &e) < 0) {
 		psw_txn_abort(&t);
 		return psw_cli_fail(cli, &e);
 	}
@@ -546,7 +559,9 @@ cmd_update(struct psw_cli *cli, int argc, char **argv)
 		    when);
 	rn = psw_edit_find(psw_map_get(psw_doc_root(t.doc), "referrals"),
 	    r->id);
-	if (rn == NULL || add_event(t.doc, rn, when, o.status,
+	if (rn == NULL || (o.consent != NULL && psw_map_set_str(t.doc, rn,
+	    "consent", o.consent, PSW_PLAIN) == NULL) ||
+	    add_event(t.doc, rn, when, o.status,
 	    cli->store.set.worker, o.reason, o.note, o.override) == NULL ||
 	    set_follow_up(t.doc, rn, fu) < 0)
 		return oom(cli, &t);
@@ -686,6 +701,19 @@ cmd_list(struct psw_cli *cli, int argc, char **argv)
 		return psw_cli_usage_error(cli, "%s", e.msg);
 	if (psw_cli_open(cli, 0, &e) < 0)
 		return psw_cli_fail(cli, &e);
+	if (client != NULL) {
+		char *path = psw_store_client_path(&cli->store, client);
+		int there;
+
+		if (path == NULL)
+			return oom(cli, NULL);
+		there = access(path, F_OK) == 0;
+		free(path);
+		if (!there) {
+			psw_error(&e, PSW_EDATA, "no client '%s'", client);
+			return psw_cli_fail(cli, &e);
+		}
+	}
 	psw_date_format(cli->today, today);
 	rc = sqlite3_prepare_v2(psw_index_db(&cli->index),
 	    "SELECT r.client, r.id, r.service, r.status, r.urgency, x.sent, "
@@ -775,6 +803,50 @@ letter_line(int md, const char *label, const char *value)
 	putchar('\n');
 }
 
+/*
+ * The client's current scores: the latest assessment (not voided) with
+ * each instrument, scored.
+ */
+static void
+letter_scores(const struct psw_instruments *set, const struct psw_client *c,
+    int md)
+{
+	const struct psw_instrument *in;
+	struct psw_score sc;
+	char date[PSW_DATE_LEN], line[512], label[160];
+	size_t i, j, shown = 0;
+
+	for (i = 0; i < c->nassessments; i++) {
+		const struct psw_assessment *a = &c->assessments[i], *b;
+		int latest = a->voided == PSW_DATE_NONE;
+
+		for (j = 0; latest && j < c->nassessments; j++) {
+			b = &c->assessments[j];
+			if (j != i && b->voided == PSW_DATE_NONE &&
+			    strcmp(b->instrument, a->instrument) == 0 &&
+			    (b->date > a->date || (b->date == a->date &&
+			    j > i)))
+				latest = 0;
+		}
+		if (!latest || (in = psw_instruments_find(set,
+		    a->instrument)) == NULL ||
+		    psw_instrument_score(in, a->answers, a->nanswers,
+		    &sc) < 0)
+			continue;
+		if (shown++ == 0)
+			fputs(md ? "## Current scores\n\n" :
+			    "CURRENT SCORES\n\n", stdout);
+		snprintf(label, sizeof label, "%s", in->name ? in->name :
+		    in->id);
+		snprintf(line, sizeof line, "%g%s%s%s on %s", sc.total,
+		    sc.band ? " (" : "", sc.band ? sc.band : "",
+		    sc.band ? ")" : "", psw_date_format(a->date, date));
+		letter_line(md, label, line);
+	}
+	if (shown > 0)
+		putchar('\n');
+}
+
 static int
 cmd_letter(struct psw_cli *cli, int argc, char **argv)
 {
@@ -787,6 +859,7 @@ cmd_letter(struct psw_cli *cli, int argc, char **argv)
 	const struct psw_node *kn = NULL;
 	struct psw_diags d = PSW_DIAGS_INIT;
 	struct psw_service *svc = NULL;
+	struct psw_instruments *set = NULL;
 	struct psw_doc *doc = NULL, *sdoc = NULL;
 	struct psw_client *c;
 	struct ref_opts o;
@@ -854,6 +927,10 @@ cmd_letter(struct psw_cli *cli, int argc, char **argv)
 			goal = c->goals[i].title;
 	if (psw_service_load(&cli->store, r->service, &sdoc, &svc, &e) < 0)
 		svc = NULL;
+	if (kn != NULL && shares(kn, "health") && !o.override &&
+	    c->nassessments > 0 &&
+	    psw_instruments_load(cli->store.home, &set, &e) < 0)
+		goto fail;
 	if (psw_audit(&cli->store, o.override ? "letter-override-consent" :
 	    "letter", c->id, &e) < 0)
 		goto fail;
@@ -872,7 +949,13 @@ cmd_letter(struct psw_cli *cli, int argc, char **argv)
 		letter_line(md, "Service email", svc->email);
 	letter_line(md, "Date", psw_date_format(cli->today, date));
 	letter_line(md, "From", cli->store.set.worker);
+	letter_line(md, "Phone", cli->store.set.worker_phone);
+	letter_line(md, "Email", cli->store.set.worker_email);
 	letter_line(md, "Organisation", cli->store.set.organisation);
+	letter_line(md, "Organisation address",
+	    cli->store.set.organisation_address);
+	letter_line(md, "Organisation phone",
+	    cli->store.set.organisation_phone);
 	letter_line(md, "Urgency", r->urgency);
 	putchar('\n');
 	if (md)
@@ -902,6 +985,9 @@ cmd_letter(struct psw_cli *cli, int argc, char **argv)
 		letter_line(md, "Related goal", goal);
 		putchar('\n');
 	}
+	/* Scores only when the consent covers health information. */
+	if (set != NULL)
+		letter_scores(set, c, md);
 	if (k != NULL && !o.override) {
 		char given[PSW_DATE_LEN], line[256];
 
@@ -910,14 +996,20 @@ cmd_letter(struct psw_cli *cli, int argc, char **argv)
 		    PSW_DATE_NONE ? ", expires " : "", psw_date_format(
 		    k->expires, date));
 		letter_line(md, "Consent", line);
-	} else if (o.override)
-		letter_line(md, "Consent", "sent without the client's "
-		    "consent; reason recorded by the worker");
+	} else if (o.override) {
+		char line[PSW_ERR_MSG];
+
+		snprintf(line, sizeof line, "not given; shared because: %s",
+		    o.reason);
+		letter_line(md, "Consent", line);
+	}
+	psw_instruments_free(set);
 	psw_diags_release(&d);
 	psw_doc_free(sdoc);
 	psw_doc_free(doc);
 	return 0;
 fail:
+	psw_instruments_free(set);
 	psw_diags_release(&d);
 	psw_doc_free(sdoc);
 	psw_doc_free(doc);

@@ -443,11 +443,15 @@ refer_import(struct psw_cli *cli, int argc, char **argv)
 		return psw_cli_fail(cli, &e);
 	if (psw_hsds_import(&cli->store, argv[optind], &st, &e) < 0)
 		return psw_cli_fail(cli, &e);
-	if (!cli->quiet)
+	if (!cli->quiet) {
 		printf("imported %zu service%s: %zu added, %zu updated, %zu "
-		    "unchanged\n", st.added + st.updated + st.unchanged,
+		    "unchanged", st.added + st.updated + st.unchanged,
 		    st.added + st.updated + st.unchanged == 1 ? "" : "s",
 		    st.added, st.updated, st.unchanged);
+		if (st.kept > 0)
+			printf("; %zu kept as added by hand", st.kept);
+		putchar('\n');
+	}
 	return 0;
 }
 

@@ -351,6 +351,36 @@ seen_release(struct seen *sn)
 	psw_buf_release(&sn->keep);
 }
 
+/*
+ * 0 when the index (just brought up to date with the files) knows the
+ * client, else -PSW_EDATA "no client": a mistyped --client is not
+ * "nothing due".
+ */
+static int
+client_known(struct psw_cli *cli, const char *id, struct psw_err *e)
+{
+	char name[PSW_ID_MAX + 16];
+	sqlite3_stmt *s;
+	int rc;
+
+	rc = sqlite3_prepare_v2(psw_index_db(&cli->index),
+	    "SELECT 1 FROM clients WHERE id = ?1", -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return psw_index_error(&cli->index, rc, "cannot look up the "
+		    "client", e);
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc != SQLITE_DONE)
+		return psw_index_error(&cli->index, rc, "cannot look up the "
+		    "client", e);
+	psw_store_client_name(id, name, sizeof name);
+	return psw_error(e, PSW_EDATA, "no client '%s' (%s does not exist)",
+	    id, name);
+}
+
 /* One due item as an all-day VEVENT. */
 static int
 due_ics_event(FILE *fp, const struct due_opts *o, const struct psw_due_item *it,
@@ -455,6 +485,8 @@ cmd_due(struct psw_cli *cli, int argc, char **argv)
 	    &fmt, &e) < 0)
 		return psw_cli_usage_error(cli, "%s", e.msg);
 	if (psw_cli_open(cli, 0, &e) < 0 || report_start(&o.r, &e) < 0)
+		return psw_cli_fail(cli, &e);
+	if (o.client != NULL && (rc = client_known(cli, o.client, &e)) < 0)
 		return psw_cli_fail(cli, &e);
 	if (o.within == NULL)
 		within = cli->store.set.due_soon;

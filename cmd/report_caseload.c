@@ -46,7 +46,7 @@ scores_load(sqlite3 *db, struct scores *sc)
 	int rc;
 
 	rc = sqlite3_prepare_v2(db, "SELECT client, instrument, total, band"
-	    " FROM assessments WHERE voided IS NULL AND total IS NOT NULL"
+	    " FROM assessments INDEXED BY assessments_latest WHERE voided IS NULL AND total IS NOT NULL"
 	    " ORDER BY client, instrument, date, id", -1, &s, NULL);
 	if (rc != SQLITE_OK)
 		return rc;
@@ -278,9 +278,10 @@ cmd_caseload(struct psw_cli *cli, int argc, char **argv)
 	    " 'rejected', 'failed')), c.safety_plan, c.safety_reviewed,"
 	    " (SELECT max(CASE a.risk WHEN 'high' THEN 3 WHEN 'moderate'"
 	    " THEN 2 WHEN 'low' THEN 1 ELSE 0 END) FROM assessments a"
+	    " INDEXED BY assessments_risk"
 	    " WHERE a.client = c.id AND a.risk IS NOT NULL"
 	    " AND a.voided IS NULL AND NOT EXISTS (SELECT 1 FROM assessments b"
-	    " WHERE b.client = a.client AND b.instrument = a.instrument"
+	    " INDEXED BY assessments_latest WHERE b.client = a.client AND b.instrument = a.instrument"
 	    " AND b.voided IS NULL AND (b.date > a.date"
 	    " OR (b.date = a.date AND b.id > a.id))))"
 	    " FROM clients c WHERE c.status <> 'closed'"
@@ -374,7 +375,8 @@ cmd_missing(struct psw_cli *cli, int argc, char **argv)
 	    "SELECT c.id, 'assessment', NULL, 'no assessment recorded'"
 	    " FROM clients c WHERE c.status <> 'closed'"
 	    " AND (?1 IS NULL OR c.worker = ?1) AND NOT EXISTS"
-	    " (SELECT 1 FROM assessments a WHERE a.client = c.id)"
+	    " (SELECT 1 FROM assessments a WHERE a.client = c.id"
+	    " AND a.voided IS NULL)"
 	    " UNION ALL SELECT c.id, 'goals', NULL,"
 	    " 'no goal that is proposed, active or on hold'"
 	    " FROM clients c WHERE c.status <> 'closed'"
@@ -392,6 +394,16 @@ cmd_missing(struct psw_cli *cli, int argc, char **argv)
 	    " (SELECT 1 FROM consent k WHERE k.client = c.id"
 	    " AND k.revoked IS NULL AND (k.given IS NULL OR k.given <= ?2)"
 	    " AND (k.expires IS NULL OR k.expires >= ?2))"
+	    " UNION ALL SELECT c.id, 'safety-plan', f.id,"
+	    " 'no safety plan after the risk flag of ' || f.instrument ||"
+	    " ' on ' || f.date"
+	    " FROM assessments f JOIN clients c ON c.id = f.client"
+	    " WHERE c.status <> 'closed' AND (?1 IS NULL OR c.worker = ?1)"
+	    " AND c.safety_plan = 0 AND f.risk IS NOT NULL"
+	    " AND f.voided IS NULL AND NOT EXISTS (SELECT 1 FROM assessments g"
+	    " WHERE g.client = c.id AND g.risk IS NOT NULL"
+	    " AND g.voided IS NULL AND (g.date > f.date"
+	    " OR (g.date = f.date AND g.id > f.id)))"
 	    " UNION ALL SELECT c.id, 'follow-up', f.id,"
 	    " 'open referral without a follow-up date'"
 	    " FROM referrals f JOIN clients c ON c.id = f.client"

@@ -119,7 +119,8 @@ load_pairs(struct outcomes_opts *o, const struct psw_instruments *set,
 
 	rc = sqlite3_prepare_v2(psw_index_db(&o->r.cli->index),
 	    "SELECT a.client, a.instrument, a.date, a.total"
-	    " FROM assessments a JOIN clients c ON c.id = a.client"
+	    " FROM assessments a INDEXED BY assessments_latest"
+	    " JOIN clients c ON c.id = a.client"
 	    " WHERE a.voided IS NULL AND a.total IS NOT NULL"
 	    " AND a.date BETWEEN ?1 AND ?2 AND (?3 IS NULL OR c.worker = ?3)"
 	    " AND (?4 IS NULL OR a.instrument = ?4)"
@@ -426,6 +427,36 @@ cmd_outcomes(struct psw_cli *cli, int argc, char **argv)
 			cells[11] = x->case_first < 0 ? NULL :
 			    yes_no(x->case_first == 1 && x->case_last == 0 &&
 			    x->ch.kind == PSW_CHANGE_IMPROVED);
+			if (report_rows_add(&rows, cells) < 0) {
+				rc = report_oom(&o.r);
+				goto out;
+			}
+		}
+		/* PHQ-9 with GAD-7: the combined outcome of each client with
+		 * both, over the span of the two pairs (no scores). */
+		for (i = 0; o.instrument == NULL && i < p.n; i++) {
+			const struct pair *d = &p.v[i], *a;
+			char pbuf[PSW_PSEUDONYM_LEN], b[2][PSW_DATE_LEN];
+			const char *cells[12];
+			int kind, cf, cl;
+
+			if (strcmp(d->instrument, "phq-9") != 0 ||
+			    (a = find_pair(&p, d->client, "gad-7")) == NULL)
+				continue;
+			combined(d, a, &kind, &cf, &cl);
+			memset(cells, 0, sizeof cells);
+			cells[0] = report_client(&o.r, d->client, pbuf);
+			cells[1] = "phq-9+gad-7";
+			cells[2] = psw_date_format(d->first_date < a->first_date ?
+			    d->first_date : a->first_date, b[0]);
+			cells[4] = psw_date_format(d->last_date > a->last_date ?
+			    d->last_date : a->last_date, b[1]);
+			cells[7] = psw_change_name(kind);
+			cells[8] = yes_no(cf);
+			cells[9] = yes_no(cl);
+			cells[10] = yes_no(cf && !cl);
+			cells[11] = yes_no(cf && !cl &&
+			    kind == PSW_CHANGE_IMPROVED);
 			if (report_rows_add(&rows, cells) < 0) {
 				rc = report_oom(&o.r);
 				goto out;

@@ -1160,6 +1160,9 @@ cmd_weekly(struct psw_cli *cli, int argc, char **argv)
 	    PSW_FMT_BIT(PSW_FMT_JSON) | PSW_FMT_BIT(PSW_FMT_HTML), &fmt,
 	    &e) < 0)
 		rc = psw_cli_usage_error(cli, "%s", e.msg);
+	else if (w->r.notes && fmt == PSW_FMT_CSV)
+		rc = psw_cli_usage_error(cli, "--notes: csv holds the numbers "
+		    "only (use text, md, json or html)");
 	if (rc >= 0)
 		goto out;
 	if (psw_cli_open(cli, 0, &e) < 0 || report_start(&w->r, &e) < 0) {

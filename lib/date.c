@@ -258,7 +258,22 @@ psw_date_format(psw_date date, char *buf)
 		return buf;
 	}
 	psw_date_to_ymd(date, &y, &m, &d);
-	snprintf(buf, PSW_DATE_LEN, "%04d-%02d-%02d", y, m, d);
+	if (y < 0 || y > 9999) {
+		snprintf(buf, PSW_DATE_LEN, "%04d-%02d-%02d", y, m, d);
+		return buf;
+	}
+	/* By hand: the index writes a few hundred thousand of these. */
+	buf[0] = (char)('0' + y / 1000);
+	buf[1] = (char)('0' + y / 100 % 10);
+	buf[2] = (char)('0' + y / 10 % 10);
+	buf[3] = (char)('0' + y % 10);
+	buf[4] = '-';
+	buf[5] = (char)('0' + m / 10);
+	buf[6] = (char)('0' + m % 10);
+	buf[7] = '-';
+	buf[8] = (char)('0' + d / 10);
+	buf[9] = (char)('0' + d % 10);
+	buf[10] = '\0';
 	return buf;
 }
 

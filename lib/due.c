@@ -85,9 +85,11 @@ static const char *const kind_sql[PSW_DUE_NKINDS] = {
 	" ') and no safety plan' ELSE 'safety plan not reviewed since the"
 	" risk flag (' || f.instrument || ' ' || f.date || ')' END,"
 	" f.date AS due, c.worker, 0"
-	" FROM clients c JOIN assessments f ON f.client = c.id"
+	" FROM assessments f INDEXED BY assessments_risk"
+	" JOIN clients c ON c.id = f.client"
 	" WHERE f.risk IS NOT NULL AND f.voided IS NULL" CLIENT_FILTER
-	" AND NOT EXISTS (SELECT 1 FROM assessments g WHERE g.client = c.id"
+	" AND NOT EXISTS (SELECT 1 FROM assessments g"
+	" INDEXED BY assessments_risk WHERE g.client = c.id"
 	" AND g.risk IS NOT NULL AND g.voided IS NULL"
 	" AND (g.date > f.date OR (g.date = f.date AND g.id > f.id)))"
 	" AND (c.safety_plan = 0 OR c.safety_reviewed IS NULL"
@@ -102,9 +104,10 @@ static const char *const kind_sql[PSW_DUE_NKINDS] = {
 static const char risk_sql[] =
 	"SELECT a.client, max(CASE a.risk WHEN 'high' THEN 3"
 	" WHEN 'moderate' THEN 2 WHEN 'low' THEN 1 ELSE 0 END)"
-	" FROM assessments a WHERE a.risk IS NOT NULL AND a.voided IS NULL"
+	" FROM assessments a INDEXED BY assessments_risk"
+	" WHERE a.risk IS NOT NULL AND a.voided IS NULL"
 	" AND NOT EXISTS (SELECT 1 FROM assessments b"
-	" WHERE b.client = a.client AND b.instrument = a.instrument"
+	" INDEXED BY assessments_latest WHERE b.client = a.client AND b.instrument = a.instrument"
 	" AND b.voided IS NULL AND (b.date > a.date"
 	" OR (b.date = a.date AND b.id > a.id)))"
 	" GROUP BY a.client ORDER BY a.client";

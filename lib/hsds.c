@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,13 @@ struct table {
 	char ***rows;		/* rows[i][k]: column cols[k] of row i */
 	int *lines;
 	size_t n, cap;
+	/* A hash index over column `key`: rows with the same value are
+	 * chained in file order (head[bucket], next[row]; NONE ends). */
+	size_t key, nb;
+	size_t *head, *next;
 };
+
+#define NONE ((size_t)-1)
 
 static void
 table_free(struct table *t)
@@ -39,7 +46,147 @@ table_free(struct table *t)
 	}
 	free(t->rows);
 	free(t->lines);
+	free(t->head);
+	free(t->next);
 	memset(t, 0, sizeof *t);
+}
+
+/* FNV-1a of a string. */
+static size_t
+hash_str(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+/* Column k of row i. */
+#define CELL(t, i, k) ((t)->rows[i][k])
+
+/* Build t's index over column key; 0 or -1 on OOM. */
+static int
+table_index(struct table *t, size_t key)
+{
+	size_t i, b;
+
+	t->key = key;
+	for (t->nb = 16; t->nb < t->n * 2; t->nb *= 2)
+		;
+	if ((t->head = malloc(t->nb * sizeof *t->head)) == NULL ||
+	    (t->next = malloc((t->n + 1) * sizeof *t->next)) == NULL)
+		return -1;
+	for (b = 0; b < t->nb; b++)
+		t->head[b] = NONE;
+	for (i = t->n; i-- > 0;) {
+		b = hash_str(CELL(t, i, key)) & (t->nb - 1);
+		t->next[i] = t->head[b];
+		t->head[b] = i;
+	}
+	return 0;
+}
+
+/* The first row from i on (in its chain) whose key column is v. */
+static size_t
+chain_from(const struct table *t, size_t i, const char *v)
+{
+	while (i != NONE && strcmp(CELL(t, i, t->key), v) != 0)
+		i = t->next[i];
+	return i;
+}
+
+/* The first row of t whose key column is v (NONE when none, or v is
+ * empty); then the next one after row i. */
+static size_t
+first_row(const struct table *t, const char *v)
+{
+	if (*v == '\0' || t->head == NULL)
+		return NONE;
+	return chain_from(t, t->head[hash_str(v) & (t->nb - 1)], v);
+}
+
+static size_t
+next_row(const struct table *t, size_t i, const char *v)
+{
+	return chain_from(t, t->next[i], v);
+}
+
+/* A set of strings (borrowed) with a number each, open addressing. */
+struct strmap {
+	const char **k;
+	size_t *v;
+	size_t n, cap;
+};
+
+static void
+strmap_free(struct strmap *m)
+{
+	free(m->k);
+	free(m->v);
+	memset(m, 0, sizeof *m);
+}
+
+/* The slot of key in m: where it is, or the empty one it would take. */
+static size_t
+strmap_slot(const struct strmap *m, const char *key)
+{
+	size_t i = hash_str(key) & (m->cap - 1);
+
+	while (m->k[i] != NULL && strcmp(m->k[i], key) != 0)
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+/* The number of key, or NONE. */
+static size_t
+strmap_get(const struct strmap *m, const char *key)
+{
+	size_t i;
+
+	if (m->cap == 0)
+		return NONE;
+	i = strmap_slot(m, key);
+	return m->k[i] != NULL ? m->v[i] : NONE;
+}
+
+/* Add key (kept when there) with number v; 0 or -1 on OOM. */
+static int
+strmap_put(struct strmap *m, const char *key, size_t v)
+{
+	size_t i;
+
+	if ((m->n + 1) * 2 > m->cap) {
+		struct strmap nm;
+		size_t j;
+
+		nm.cap = m->cap ? m->cap * 2 : 64;
+		nm.n = 0;
+		if ((nm.k = calloc(nm.cap, sizeof *nm.k)) == NULL ||
+		    (nm.v = calloc(nm.cap, sizeof *nm.v)) == NULL) {
+			free(nm.k);
+			return -1;
+		}
+		for (j = 0; j < m->cap; j++) {
+			if (m->k[j] == NULL)
+				continue;
+			i = strmap_slot(&nm, m->k[j]);
+			nm.k[i] = m->k[j];
+			nm.v[i] = m->v[j];
+			nm.n++;
+		}
+		strmap_free(m);
+		*m = nm;
+	}
+	i = strmap_slot(m, key);
+	if (m->k[i] == NULL) {
+		m->k[i] = key;
+		m->v[i] = v;
+		m->n++;
+	}
+	return 0;
 }
 
 /*
@@ -48,7 +195,8 @@ table_free(struct table *t)
  */
 static int
 table_load(const char *dir, const char *file, const char *const *cols,
-    size_t ncols, int required, struct table *t, struct psw_err *e)
+    size_t ncols, size_t key, int required, struct table *t,
+    struct psw_err *e)
 {
 	struct psw_csv c;
 	char path[4200];
@@ -65,7 +213,8 @@ table_load(const char *dir, const char *file, const char *const *cols,
 			return psw_error(e, PSW_EDATA, "'%s' is missing (an "
 			    "HSDS folder needs at least services.csv)",
 			    t->name);
-		return 0;
+		return table_index(t, key) < 0 ? psw_error(e, PSW_EIO,
+		    "out of memory") : 0;
 	}
 	if ((rc = psw_csv_open_file(&c, path, t->name, e)) < 0 ||
 	    (rc = psw_csv_read_header(&c, e)) < 0)
@@ -101,6 +250,8 @@ table_load(const char *dir, const char *file, const char *const *cols,
 			    NULL)
 				goto oom;
 	}
+	if (rc == 0 && table_index(t, key) < 0)
+		goto oom;
 out:
 	psw_csv_release(&c);
 	return rc < 0 ? rc : 0;
@@ -108,9 +259,6 @@ oom:
 	psw_csv_release(&c);
 	return psw_error(e, PSW_EIO, "out of memory");
 }
-
-/* Column k of row i. */
-#define CELL(t, i, k) ((t)->rows[i][k])
 
 /* --- The HSDS tables psw reads ------------------------------------- */
 
@@ -149,52 +297,79 @@ enum { TB_SVC, TB_ORG, TB_PHONE, TB_LANG, TB_AREA, TB_SCHED, TB_ATTR,
 static const struct {
 	const char *file;
 	const char *const *cols;
-	size_t ncols;
+	size_t ncols, key;	/* key: the column rows are looked up by */
 } tables[TB_N] = {
-	{ "services.csv", svc_cols, S_N },
-	{ "organizations.csv", org_cols, O_N },
-	{ "phones.csv", phone_cols, P_N },
-	{ "languages.csv", lang_cols, L_N },
-	{ "service_areas.csv", area_cols, A_N },
-	{ "schedules.csv", sched_cols, H_N },
-	{ "attributes.csv", attr_cols, AT_N },
-	{ "taxonomy_terms.csv", term_cols, T_N },
-	{ "service_at_location.csv", sal_cols, SL_N },
-	{ "addresses.csv", addr_cols, AD_N },
+	{ "services.csv", svc_cols, S_N, S_ID },
+	{ "organizations.csv", org_cols, O_N, O_ID },
+	{ "phones.csv", phone_cols, P_N, P_SVC },
+	{ "languages.csv", lang_cols, L_N, L_SVC },
+	{ "service_areas.csv", area_cols, A_N, A_SVC },
+	{ "schedules.csv", sched_cols, H_N, H_SVC },
+	{ "attributes.csv", attr_cols, AT_N, AT_LINK },
+	{ "taxonomy_terms.csv", term_cols, T_N, T_ID },
+	{ "service_at_location.csv", sal_cols, SL_N, SL_SVC },
+	{ "addresses.csv", addr_cols, AD_N, AD_LOC },
 };
 
-/* The first row of t whose column k is v; -1 when none. */
+/* The first row of t whose key column is v; -1 when none. */
 static long
-find_row(const struct table *t, size_t k, const char *v)
+find_row(const struct table *t, const char *v)
 {
-	size_t i;
+	size_t i = first_row(t, v);
 
-	if (*v == '\0')
-		return -1;
-	for (i = 0; i < t->n; i++)
-		if (strcmp(CELL(t, i, k), v) == 0)
-			return (long)i;
-	return -1;
+	return i == NONE ? -1 : (long)i;
 }
 
-/* HSDS status words to ours ("temporarily closed"); NULL if unknown. */
+/* HSDS status words to ours: case, spaces around and "temporarily
+ * closed" forgiven; NULL if unknown. */
 static const char *
 map_status(const char *s)
 {
-	if (*s == '\0')
+	char w[32];
+	size_t n, i;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	if (n == 0)
 		return "active";
-	if (strcmp(s, "temporarily closed") == 0 ||
-	    strcmp(s, "temporarily-closed") == 0)
-		return "temporarily-closed";
-	if (psw_in_list(psw_service_statuses, s))
-		return s;
+	if (n >= sizeof w)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		w[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] - 'A' + 'a') :
+		    s[i] == ' ' || s[i] == '_' ? '-' : s[i];
+	}
+	w[n] = '\0';
+	for (i = 0; psw_service_statuses[i] != NULL; i++)
+		if (strcmp(w, psw_service_statuses[i]) == 0)
+			return psw_service_statuses[i];
 	return NULL;
+}
+
+/* At most 40 bytes of s for a message, control characters as '?'. */
+static const char *
+shown(const char *s, char *buf, size_t size)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i < 40 && i + 4 < size; i++)
+		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' :
+		    s[i];
+	if (s[i] != '\0' && i + 4 <= size) {
+		memcpy(buf + i, "...", 3);
+		i += 3;
+	}
+	buf[i] = '\0';
+	return buf;
 }
 
 /* Check the services table before anything else happens. */
 static int
 check_services(const struct table *t, struct psw_err *e)
 {
+	char a[64], b[64];
 	size_t i, j;
 
 	for (i = 0; i < t->n; i++) {
@@ -203,18 +378,20 @@ check_services(const struct table *t, struct psw_err *e)
 			    0, "service without an id");
 		if (*CELL(t, i, S_NAME) == '\0')
 			return psw_error_at(e, PSW_EDATA, t->name, t->lines[i],
-			    0, "service '%s' has no name", CELL(t, i, S_ID));
+			    0, "service '%s' has no name",
+			    shown(CELL(t, i, S_ID), a, sizeof a));
 		if (map_status(CELL(t, i, S_STATUS)) == NULL)
 			return psw_error_at(e, PSW_EDATA, t->name, t->lines[i],
 			    0, "service '%s': status must be active, "
 			    "inactive, defunct or temporarily closed, not "
-			    "'%s'", CELL(t, i, S_ID), CELL(t, i, S_STATUS));
-		for (j = 0; j < i; j++)
-			if (strcmp(CELL(t, i, S_ID), CELL(t, j, S_ID)) == 0)
-				return psw_error_at(e, PSW_EDATA, t->name,
-				    t->lines[i], 0, "service id '%s' appears "
-				    "twice (first on line %d)",
-				    CELL(t, i, S_ID), t->lines[j]);
+			    "'%s'", shown(CELL(t, i, S_ID), a, sizeof a),
+			    shown(CELL(t, i, S_STATUS), b, sizeof b));
+		if ((j = first_row(t, CELL(t, i, S_ID))) != i)
+			return psw_error_at(e, PSW_EDATA, t->name,
+			    t->lines[i], 0, "service id '%s' appears "
+			    "twice (first on line %d)",
+			    shown(CELL(t, i, S_ID), a, sizeof a),
+			    t->lines[j]);
 	}
 	return 0;
 }
@@ -324,7 +501,7 @@ fill(struct psw_doc *doc, struct table *tb, size_t i)
 	size_t j;
 	int rc = 0;
 
-	r = find_row(&tb[TB_ORG], O_ID, CELL(s, i, S_ORG));
+	r = find_row(&tb[TB_ORG], CELL(s, i, S_ORG));
 	rc |= set_text(doc, root, "name", CELL(s, i, S_NAME), PSW_STRING);
 	rc |= set_text(doc, root, "organisation", r < 0 ? "" :
 	    CELL(&tb[TB_ORG], r, O_NAME), PSW_STRING);
@@ -336,14 +513,15 @@ fill(struct psw_doc *doc, struct table *tb, size_t i)
 	rc |= set_text(doc, root, "url", CELL(s, i, S_URL), PSW_STRING);
 
 	seq = psw_node_seq(doc, 1);
-	for (j = 0; j < tb[TB_PHONE].n; j++) {
+	for (j = first_row(&tb[TB_PHONE], sid); j != NONE;
+	    j = next_row(&tb[TB_PHONE], j, sid)) {
 		const struct table *p = &tb[TB_PHONE];
 		const char *parts[2];
 
-		if (strcmp(CELL(p, j, P_SVC), sid) != 0)
-			continue;
 		parts[0] = CELL(p, j, P_NUMBER);
 		parts[1] = CELL(p, j, P_EXT);
+		if (*parts[0] == '\0')
+			continue;
 		psw_buf_reset(&b);
 		psw_buf_adds(&b, parts[0]);
 		if (*parts[1] != '\0')
@@ -355,13 +533,12 @@ fill(struct psw_doc *doc, struct table *tb, size_t i)
 	/* The address of the service's first location that has one. */
 	psw_buf_reset(&b);
 	psw_buf_adds(&b, "");
-	for (j = 0; j < tb[TB_SAL].n && b.len == 0; j++) {
+	for (j = first_row(&tb[TB_SAL], sid); j != NONE && b.len == 0;
+	    j = next_row(&tb[TB_SAL], j, sid)) {
 		const struct table *a = &tb[TB_ADDR];
 		long ad;
 
-		if (strcmp(CELL(&tb[TB_SAL], j, SL_SVC), sid) != 0)
-			continue;
-		ad = find_row(a, AD_LOC, CELL(&tb[TB_SAL], j, SL_LOC));
+		ad = find_row(a, CELL(&tb[TB_SAL], j, SL_LOC));
 		if (ad >= 0) {
 			const char *parts[] = { CELL(a, ad, AD_1),
 			    CELL(a, ad, AD_2), CELL(a, ad, AD_CITY),
@@ -381,8 +558,8 @@ fill(struct psw_doc *doc, struct table *tb, size_t i)
 	rc |= set_text(doc, root, "wait-time", CELL(s, i, S_WAIT), PSW_STRING);
 
 	seq = psw_node_seq(doc, 1);
-	for (j = 0; j < tb[TB_LANG].n; j++)
-		if (strcmp(CELL(&tb[TB_LANG], j, L_SVC), sid) == 0)
+	for (j = first_row(&tb[TB_LANG], sid); j != NONE;
+	    j = next_row(&tb[TB_LANG], j, sid))
 			rc |= add_item(doc, seq, *CELL(&tb[TB_LANG], j, L_NAME) ?
 			    CELL(&tb[TB_LANG], j, L_NAME) :
 			    CELL(&tb[TB_LANG], j, L_CODE));
@@ -390,13 +567,12 @@ fill(struct psw_doc *doc, struct table *tb, size_t i)
 
 	psw_buf_reset(&b);
 	psw_buf_adds(&b, "");
-	for (j = 0; j < tb[TB_SCHED].n; j++) {
+	for (j = first_row(&tb[TB_SCHED], sid); j != NONE;
+	    j = next_row(&tb[TB_SCHED], j, sid)) {
 		const struct table *h = &tb[TB_SCHED];
 		const char *txt = CELL(h, j, H_DESC);
 		char when[256];
 
-		if (strcmp(CELL(h, j, H_SVC), sid) != 0)
-			continue;
 		if (*txt == '\0' && *CELL(h, j, H_OPENS) != '\0') {
 			snprintf(when, sizeof when, "%s%s%s-%s",
 			    CELL(h, j, H_BYDAY), *CELL(h, j, H_BYDAY) ? " " :
@@ -412,12 +588,11 @@ fill(struct psw_doc *doc, struct table *tb, size_t i)
 	rc |= set_text(doc, root, "schedule", b.s, PSW_STRING);
 
 	seq = psw_node_seq(doc, 1);
-	for (j = 0; j < tb[TB_ATTR].n; j++) {
+	for (j = first_row(&tb[TB_ATTR], sid); j != NONE;
+	    j = next_row(&tb[TB_ATTR], j, sid)) {
 		long t;
 
-		if (strcmp(CELL(&tb[TB_ATTR], j, AT_LINK), sid) != 0)
-			continue;
-		t = find_row(&tb[TB_TERM], T_ID,
+		t = find_row(&tb[TB_TERM],
 		    CELL(&tb[TB_ATTR], j, AT_TERM));
 		if (t >= 0)
 			rc |= add_item(doc, seq, *CELL(&tb[TB_TERM], t, T_NAME) ?
@@ -428,11 +603,10 @@ fill(struct psw_doc *doc, struct table *tb, size_t i)
 
 	psw_buf_reset(&b);
 	psw_buf_adds(&b, "");
-	for (j = 0; j < tb[TB_AREA].n; j++) {
+	for (j = first_row(&tb[TB_AREA], sid); j != NONE;
+	    j = next_row(&tb[TB_AREA], j, sid)) {
 		const struct table *a = &tb[TB_AREA];
 
-		if (strcmp(CELL(a, j, A_SVC), sid) != 0)
-			continue;
 		if (b.len > 0)
 			psw_buf_adds(&b, "; ");
 		psw_buf_adds(&b, *CELL(a, j, A_NAME) ? CELL(a, j, A_NAME) :
@@ -457,22 +631,6 @@ struct pending {
 	int is_new, same;
 };
 
-/* Is id among the ids (sorted existing) or the ids planned so far? */
-static int
-id_taken(char **existing, size_t nexisting, const struct pending *pv,
-    size_t np, const char *id)
-{
-	size_t i;
-
-	for (i = 0; i < nexisting; i++)
-		if (strcmp(existing[i], id) == 0)
-			return 1;
-	for (i = 0; i < np; i++)
-		if (strcmp(pv[i].id, id) == 0)
-			return 1;
-	return 0;
-}
-
 /* Read a whole small file into b; 0 or -1. */
 static int
 read_all(const char *path, struct psw_buf *b)
@@ -496,6 +654,7 @@ psw_hsds_import(struct psw_store *st, const char *dir,
 	struct table tb[TB_N];
 	struct pending *pv = NULL;
 	struct psw_lock lk = { 0 };
+	struct strmap taken = { 0 }, byhsds = { 0 };
 	char **ids = NULL, **hsds_of = NULL, *sdir = NULL, lockpath[4200];
 	size_t nids = 0, i, k, np = 0;
 	int rc = 0;
@@ -504,7 +663,7 @@ psw_hsds_import(struct psw_store *st, const char *dir,
 	memset(stats, 0, sizeof *stats);
 	for (k = 0; k < TB_N && rc == 0; k++)
 		rc = table_load(dir, tables[k].file, tables[k].cols,
-		    tables[k].ncols, k == TB_SVC, &tb[k], e);
+		    tables[k].ncols, tables[k].key, k == TB_SVC, &tb[k], e);
 	if (rc < 0)
 		goto out;
 	if ((rc = check_services(&tb[TB_SVC], e)) < 0)
@@ -526,22 +685,41 @@ psw_hsds_import(struct psw_store *st, const char *dir,
 		goto out;
 	if ((rc = psw_service_ids(st, &ids, &nids, e)) < 0)
 		goto out;
-	/* The hsds-id of every existing service (NULL when it has none or
-	 * cannot be read: such a file is never touched). */
+	/* The hsds-id of every existing service (NULL when it has none:
+	 * a service added by hand, never touched).  A file that is not
+	 * even YAML stops the import: it might be one of these services,
+	 * and a second copy would be made. */
 	if ((hsds_of = calloc(nids + 1, sizeof *hsds_of)) == NULL ||
 	    (pv = calloc(tb[TB_SVC].n + 1, sizeof *pv)) == NULL) {
 		rc = psw_error(e, PSW_EIO, "out of memory");
 		goto out;
 	}
 	for (i = 0; i < nids; i++) {
-		struct psw_service *s;
 		struct psw_doc *doc;
-		struct psw_err le;
+		const char *h;
+		char name[96], *path;
 
-		if (psw_service_load(st, ids[i], &doc, &s, &le) < 0)
-			continue;
-		if (s->hsds_id != NULL && (hsds_of[i] = strdup(s->hsds_id)) ==
-		    NULL) {
+		psw_service_name(ids[i], name, sizeof name);
+		if ((path = psw_service_path(st, ids[i])) == NULL) {
+			rc = psw_error(e, PSW_EIO, "out of memory");
+			goto out;
+		}
+		rc = psw_doc_load_file(path, name, &doc, e);
+		free(path);
+		if (rc < 0) {
+			size_t n = strlen(e->msg);
+
+			if (rc == -PSW_EDATA)
+				snprintf(e->msg + n, sizeof e->msg - n, " (fix "
+				    "it before importing: it might hold one of "
+				    "the services)");
+			goto out;
+		}
+		h = psw_map_get_str(psw_doc_root(doc), "hsds-id");
+		if ((h != NULL && (hsds_of[i] = strdup(h)) == NULL) ||
+		    strmap_put(&taken, ids[i], i) < 0 ||
+		    (hsds_of[i] != NULL && strmap_put(&byhsds, hsds_of[i],
+		    i) < 0)) {
 			psw_doc_free(doc);
 			rc = psw_error(e, PSW_EIO, "out of memory");
 			goto out;
@@ -558,13 +736,18 @@ psw_hsds_import(struct psw_store *st, const char *dir,
 		struct psw_service *s;
 		struct psw_doc *doc = NULL;
 		char name[96], base[PSW_ID_MAX + 1];
-		long found = -1;
+		size_t found;
 		int n2;
 
-		for (k = 0; k < nids && found < 0; k++)
-			if (hsds_of[k] != NULL && strcmp(hsds_of[k], sid) == 0)
-				found = (long)k;
-		if (found >= 0) {
+		found = strmap_get(&byhsds, sid);
+		if (found == NONE && (k = strmap_get(&taken, sid)) < nids &&
+		    hsds_of[k] == NULL) {
+			/* A service added here by hand, exported and now
+			 * read back: it is the same one; leave it be. */
+			stats->kept++;
+			continue;
+		}
+		if (found != NONE) {
 			snprintf(p->id, sizeof p->id, "%s", ids[found]);
 			if ((rc = psw_service_load(st, p->id, &doc, &s,
 			    e)) < 0)
@@ -572,8 +755,7 @@ psw_hsds_import(struct psw_store *st, const char *dir,
 		} else {
 			slug(CELL(&tb[TB_SVC], i, S_NAME), base, 40);
 			snprintf(p->id, sizeof p->id, "%s", base);
-			for (n2 = 2; id_taken(ids, nids, pv, np, p->id) &&
-			    n2 < 1000000; n2++) {
+			for (n2 = 2; strmap_get(&taken, p->id) != NONE; n2++) {
 				char tmp[PSW_ID_MAX + 16];
 
 				snprintf(tmp, sizeof tmp, "%.40s-%d", base, n2);
@@ -583,6 +765,10 @@ psw_hsds_import(struct psw_store *st, const char *dir,
 			psw_service_name(p->id, name, sizeof name);
 			doc = psw_service_new_doc(name, p->id,
 			    CELL(&tb[TB_SVC], i, S_NAME));
+		}
+		if (strmap_put(&taken, p->id, nids + np) < 0) {
+			rc = psw_error(e, PSW_EIO, "out of memory");
+			goto plan_fail;
 		}
 		psw_service_name(p->id, name, sizeof name);
 		if (doc == NULL || fill(doc, tb, i) < 0 ||
@@ -595,7 +781,8 @@ psw_hsds_import(struct psw_store *st, const char *dir,
 			psw_diags_first(&d, name, e);
 			psw_error_at(e, PSW_EDATA, tb[TB_SVC].name,
 			    tb[TB_SVC].lines[i], 0, "service '%s' would make "
-			    "an invalid %s: %s", sid, name, d.n ? d.v[0].msg :
+			    "an invalid %s: %s", shown(sid, base, sizeof base),
+			    name, d.n ? d.v[0].msg :
 			    "");
 			goto plan_fail;
 		}
@@ -663,6 +850,8 @@ plan_fail:
 	}
 out:
 	psw_lock_release(&lk);
+	strmap_free(&taken);
+	strmap_free(&byhsds);
 	for (k = 0; k < TB_N; k++)
 		table_free(&tb[k]);
 	for (i = 0; pv != NULL && i < np; i++) {
@@ -758,6 +947,10 @@ psw_hsds_export(struct psw_store *st, const char *dir, size_t *count,
 
 			psw_store_warn(st, "%s (not exported)",
 			    psw_err_format(&le, line, sizeof line));
+			continue;
+		}
+		if (s->removed != NULL) {
+			psw_doc_free(doc);
 			continue;
 		}
 		sid = s->hsds_id ? s->hsds_id : s->id;

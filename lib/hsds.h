@@ -10,9 +10,15 @@
  * or a service without id or name is an error with file:line and
  * nothing changes.  Each HSDS service becomes services/<id>.yaml with
  * `hsds-id`; a re-import updates the file with the same hsds-id in
- * place (the HSDS fields only; referral-method, contact, notes and keys
- * psw does not know are kept) and never touches a service without
- * hsds-id.  Export writes the same set of files back.
+ * place (the HSDS fields only; referral-method, contact, notes, removed
+ * and keys psw does not know are kept) and never touches a service
+ * without hsds-id: an HSDS service whose id is the id of such a service
+ * (psw's own export read back) is left alone and counted as kept.  An
+ * existing service file that is not YAML stops the import (it might be
+ * one of the services).  Lookups are hashed: the import is linear in
+ * the size of the files.  Export writes the same set of files back,
+ * every service that is not removed, with the psw id as HSDS id for a
+ * service added by hand.
  */
 #ifndef PSW_HSDS_H
 #define PSW_HSDS_H
@@ -24,6 +30,7 @@
 
 struct psw_hsds_stats {
 	size_t added, updated, unchanged;
+	size_t kept;	/* ids of services added by hand: left as they are */
 };
 
 /* Import the HSDS CSV folder dir into st's services; 0 or -code. */

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <dirent.h>
+#include <pthread.h>
 #include <errno.h>
 #include <stddef.h>
 #include <fcntl.h>
@@ -162,6 +163,13 @@ static const char *const schema_sql[] = {
 "  WHERE status <> 'closed';",
 "CREATE INDEX referrals_follow_up ON referrals(follow_up);",
 "CREATE INDEX consent_expires ON consent(expires) WHERE revoked IS NULL;",
+/* Schema 3: the latest score of each instrument for a client is one seek,
+ * and scores in client, instrument and date order need no sort and no
+ * table lookups (covering); risk flags are a small index of their own. */
+"CREATE INDEX assessments_latest ON assessments(client, instrument, date,"
+"  id, total, band) WHERE voided IS NULL;",
+"CREATE INDEX assessments_risk ON assessments(client, date, id, instrument)"
+"  WHERE risk IS NOT NULL AND voided IS NULL;",
 	NULL
 };
 
@@ -171,6 +179,10 @@ static const char *const client_tables[] = {
 	"actions", "progress", "reviews", "referrals", "referral_events",
 	"contacts", "assessment_subscales", NULL
 };
+
+static int is_corrupt(int);
+static int may_remove(const struct psw_store *);
+static void remove_index(const char *);
 
 int
 psw_index_error(struct psw_index *ix, int rc, const char *what,
@@ -183,6 +195,14 @@ psw_index_error(struct psw_index *ix, int rc, const char *what,
 		return psw_error(e, PSW_ELOCKED, "index '%s' is busy (%s); "
 		    "try again later", ix && ix->st ? ix->st->index_path : "",
 		    what);
+	/* Damage in pages no sync reads shows only here: the index is
+	 * derived, so it goes on close and the next command rebuilds it. */
+	if (ix != NULL && ix->st != NULL && is_corrupt(rc)) {
+		ix->damaged = 1;
+		return psw_error(e, PSW_EIO, "index '%s' is damaged (%s: %s); "
+		    "the next command rebuilds it from the client files",
+		    ix->st->index_path, what, msg);
+	}
 	return psw_error(e, PSW_EIO, "index '%s': %s: %s",
 	    ix && ix->st ? ix->st->index_path : "", what, msg);
 }
@@ -468,6 +488,9 @@ psw_index_close(struct psw_index *ix)
 	if (ix->db != NULL)
 		sqlite3_close(ix->db);
 	ix->db = NULL;
+	if (ix->damaged && ix->st != NULL && may_remove(ix->st))
+		remove_index(ix->st->index_path);
+	ix->damaged = 0;
 }
 
 /* --- Rows of one client -------------------------------------------- */
@@ -528,11 +551,12 @@ bind_date(sqlite3_stmt *s, int i, psw_date d)
 {
 	char buf[PSW_DATE_LEN];
 
-	if (d == PSW_DATE_NONE)
+	if (d == PSW_DATE_NONE) {
 		sqlite3_bind_null(s, i);
-	else
-		sqlite3_bind_text(s, i, psw_date_format(d, buf), -1,
-		    SQLITE_TRANSIENT);
+		return;
+	}
+	psw_date_format(d, buf);
+	sqlite3_bind_text(s, i, buf, (int)strlen(buf), SQLITE_TRANSIENT);
 }
 
 /* Bind text, or NULL. */
@@ -815,6 +839,9 @@ insert_rows(struct puts *p, const char *id, const struct psw_client *c)
 				psw_buf_addc(&ans, ',');
 			if (a->answers[j] == PSW_ANSWER_MISSING)
 				psw_buf_adds(&ans, "null");
+			else if (a->answers[j] >= 0 && a->answers[j] < 10)
+				psw_buf_addc(&ans, (char)('0' +
+				    a->answers[j]));	/* most: no printf */
 			else
 				psw_buf_addf(&ans, "%d", a->answers[j]);
 		}
@@ -1069,55 +1096,76 @@ scan_folder(struct psw_index *ix, struct entry **out, size_t *count,
 	return 0;
 }
 
-/* The files table, sorted by id; an SQLite code. */
+/*
+ * The files table, sorted by id; an SQLite code.  A files row whose client
+ * row is gone (deleted behind our back) is lost: read again.  So is a
+ * client row without its files row (added behind our back): read again,
+ * or dropped when there is no file.  Two scans in key order merged here,
+ * no join: this runs on every command.
+ */
 static int
 load_files(struct psw_index *ix, struct entry **out, size_t *count)
 {
 	struct entry *v = NULL;
 	size_t n = 0, cap = 0;
-	sqlite3_stmt *s;
-	const char *id;
-	int rc;
+	sqlite3_stmt *f = NULL, *c = NULL;
+	const char *fid, *cid;
+	int rc, frc, crc, cmp;
 
 	*out = NULL;
 	*count = 0;
-	/* A files row whose client row is gone (deleted behind our back)
-	 * counts as changed, so the file is read again. */
-	rc = sqlite3_prepare_v2(ix->db, "SELECT f.id, f.size, f.mtime_ns, "
-	    "f.ctime_ns, f.inode, f.problem IS NOT NULL, "
-	    "f.problem IS NULL AND c.id IS NULL "
-	    "FROM files f LEFT JOIN clients c ON c.id = f.id "
-	    /* A client row without its files row (added behind our back)
-	     * is lost too: read again, or dropped when there is no file. */
-	    "UNION ALL SELECT id, -1, 0, 0, 0, 0, 1 FROM clients "
-	    "WHERE id NOT IN (SELECT id FROM files) ORDER BY 1",
-	    -1, &s, NULL);
+	rc = sqlite3_prepare_v2(ix->db, "SELECT id, size, mtime_ns, ctime_ns, "
+	    "inode, problem IS NOT NULL FROM files ORDER BY id", -1, &f, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(ix->db, "SELECT id FROM clients "
+		    "ORDER BY id", -1, &c, NULL);
 	if (rc != SQLITE_OK)
-		return rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		id = (const char *)sqlite3_column_text(s, 0);
-		if (id == NULL || strlen(id) > PSW_ID_MAX)
-			continue;
-		if (entries_push(&v, &n, &cap) < 0) {
-			rc = SQLITE_NOMEM;
-			break;
+		goto out;
+	frc = sqlite3_step(f);
+	crc = sqlite3_step(c);
+	while (frc == SQLITE_ROW || crc == SQLITE_ROW) {
+		fid = frc == SQLITE_ROW ?
+		    (const char *)sqlite3_column_text(f, 0) : NULL;
+		cid = crc == SQLITE_ROW ?
+		    (const char *)sqlite3_column_text(c, 0) : NULL;
+		/* SQLite's ORDER BY is memcmp order, the same as strcmp. */
+		cmp = frc != SQLITE_ROW ? 1 : crc != SQLITE_ROW ? -1 :
+		    strcmp(fid != NULL ? fid : "", cid != NULL ? cid : "");
+		if ((cmp <= 0 && fid != NULL && strlen(fid) <= PSW_ID_MAX) ||
+		    (cmp > 0 && cid != NULL && strlen(cid) <= PSW_ID_MAX)) {
+			if (entries_push(&v, &n, &cap) < 0) {
+				rc = SQLITE_NOMEM;
+				goto out;
+			}
+			memset(&v[n], 0, sizeof v[n]);
+			if (cmp <= 0) {
+				strcpy(v[n].id, fid);
+				v[n].size = sqlite3_column_int64(f, 1);
+				v[n].mtime_ns = sqlite3_column_int64(f, 2);
+				v[n].ctime_ns = sqlite3_column_int64(f, 3);
+				v[n].inode = sqlite3_column_int64(f, 4);
+				v[n].has_problem = sqlite3_column_int(f, 5);
+				v[n].lost = cmp < 0 && !v[n].has_problem;
+			} else {
+				strcpy(v[n].id, cid);
+				v[n].size = -1;
+				v[n].lost = 1;
+			}
+			n++;
 		}
-		memset(&v[n], 0, sizeof v[n]);
-		strcpy(v[n].id, id);
-		v[n].size = sqlite3_column_int64(s, 1);
-		v[n].mtime_ns = sqlite3_column_int64(s, 2);
-		v[n].ctime_ns = sqlite3_column_int64(s, 3);
-		v[n].inode = sqlite3_column_int64(s, 4);
-		v[n].has_problem = sqlite3_column_int(s, 5);
-		v[n].lost = sqlite3_column_int(s, 6);
-		n++;
+		if (cmp <= 0)
+			frc = sqlite3_step(f);
+		if (cmp >= 0)
+			crc = sqlite3_step(c);
 	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
+	rc = frc != SQLITE_DONE ? frc : crc != SQLITE_DONE ? crc : SQLITE_OK;
+out:
+	sqlite3_finalize(f);
+	sqlite3_finalize(c);
+	if (rc != SQLITE_OK) {
 		free(v);
 		return rc;
 	}
-	/* SQLite's ORDER BY uses memcmp order, the same as strcmp. */
 	*out = v;
 	*count = n;
 	return SQLITE_OK;
@@ -1148,57 +1196,80 @@ warn_recorded(struct psw_index *ix, const char *id)
 }
 
 /*
- * Re-read one client file and replace its rows, inside the open write
- * transaction.  A file with problems gets a files row with the problem
- * and no other rows.  An SQLite code, or -1 with e set.
+ * One client file read and checked, not yet in the index: the parsing
+ * half of re-indexing, which touches no database and runs on worker
+ * threads during a large sync.
  */
-static int
-reindex_one(struct psw_index *ix, struct puts *p, const struct entry *en,
-    int *had_problem, struct psw_err *e)
+struct parsed {
+	int kind;		/* P_OK, P_GONE, P_PROBLEM, P_NOMEM */
+	struct psw_doc *doc;
+	struct psw_client *c;	/* P_OK */
+	struct stat sb;		/* P_OK, P_PROBLEM */
+	char line[PSW_ERR_MSG + 200];	/* P_PROBLEM: file:line:col: what */
+};
+
+enum { P_OK, P_GONE, P_PROBLEM, P_NOMEM };
+
+static void
+parsed_release(struct parsed *r)
 {
-	char name[96], line[PSW_ERR_MSG + 200];
+	psw_doc_free(r->doc);	/* the client lives in its arena */
+	r->c = NULL;
+	r->doc = NULL;
+}
+
+/* Read and check the file of en into r (thread-safe: no database). */
+static void
+parse_one(const struct psw_store *st, const struct entry *en,
+    struct parsed *r)
+{
+	char name[96];
 	struct psw_diags d = PSW_DIAGS_INIT;
-	struct psw_client *c = NULL;
-	struct psw_doc *doc = NULL;
 	struct psw_err le;
-	struct stat sb;
 	char *path;
 	int fd, rc;
 
-	*had_problem = 0;
+	memset(r, 0, sizeof *r);
 	psw_store_client_name(en->id, name, sizeof name);
-	if ((path = psw_store_client_path(ix->st, en->id)) == NULL)
-		return SQLITE_NOMEM;
+	if ((path = psw_store_client_path(st, en->id)) == NULL) {
+		r->kind = P_NOMEM;
+		return;
+	}
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	free(path);
 	if (fd < 0) {
-		if (errno == ENOENT)
-			return delete_rows(p, en->id) == SQLITE_OK ?
-			    (sqlite3_bind_text(p->delfile, 1, en->id, -1,
-			    SQLITE_STATIC), step_done(p->delfile)) : SQLITE_IOERR;
-		snprintf(line, sizeof line, "%s: cannot open: %s%s", name,
-		    strerror(errno), errno == ELOOP ?
+		if (errno == ENOENT) {
+			r->kind = P_GONE;
+			return;
+		}
+		snprintf(r->line, sizeof r->line, "%s: cannot open: %s%s",
+		    name, strerror(errno), errno == ELOOP ?
 		    " (symbolic links are refused)" : "");
 		goto problem;
 	}
-	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+	if (fstat(fd, &r->sb) < 0 || !S_ISREG(r->sb.st_mode)) {
 		close(fd);
-		snprintf(line, sizeof line, "%s: not a regular file", name);
+		snprintf(r->line, sizeof r->line, "%s: not a regular file",
+		    name);
 		goto problem;
 	}
-	rc = psw_doc_load_fd(fd, name, &doc, &le);
+	rc = psw_doc_load_fd(fd, name, &r->doc, &le);
 	close(fd);
 	if (rc < 0) {
-		if (rc == -PSW_EIO && strstr(le.msg, "out of memory"))
-			return SQLITE_NOMEM;
-		psw_err_format(&le, line, sizeof line);
-		goto problem_sb;
+		if (rc == -PSW_EIO && strstr(le.msg, "out of memory")) {
+			r->kind = P_NOMEM;
+			return;
+		}
+		psw_err_format(&le, r->line, sizeof r->line);
+		r->kind = P_PROBLEM;
+		return;
 	}
-	rc = psw_client_read(doc, en->id, &c, &d);
+	rc = psw_client_read(r->doc, en->id, &r->c, &d);
 	if (rc == -PSW_EIO) {
 		psw_diags_release(&d);
-		psw_doc_free(doc);
-		return SQLITE_NOMEM;
+		parsed_release(r);
+		r->kind = P_NOMEM;
+		return;
 	}
 	if (rc < 0) {
 		struct psw_err pe;
@@ -1211,33 +1282,250 @@ reindex_one(struct psw_index *ix, struct puts *p, const struct entry *en,
 		pe.col = d.v[0].col;
 		snprintf(pe.msg, sizeof pe.msg, "%s%s", d.v[0].msg,
 		    d.n > 1 ? " (and more; see psw-plan validate)" : "");
-		psw_err_format(&pe, line, sizeof line);
+		psw_err_format(&pe, r->line, sizeof r->line);
 		psw_diags_release(&d);
-		psw_doc_free(doc);
-		goto problem_sb;
+		parsed_release(r);
+		r->kind = P_PROBLEM;
+		return;
 	}
 	psw_diags_release(&d);
-	if ((rc = delete_rows(p, en->id)) == SQLITE_OK &&
-	    (rc = insert_rows(p, en->id, c)) == SQLITE_OK)
-		rc = put_file(p, en->id, &sb, NULL);
-	psw_doc_free(doc);
-	return rc;
+	r->kind = P_OK;
+	return;
 
 problem:
-	memset(&sb, 0, sizeof sb);
-	sb.st_size = en->size;
-	sb.st_ino = (ino_t)en->inode;
-	sb.st_mtim.tv_sec = en->mtime_ns / 1000000000LL;
-	sb.st_mtim.tv_nsec = en->mtime_ns % 1000000000LL;
-	sb.st_ctim.tv_sec = en->ctime_ns / 1000000000LL;
-	sb.st_ctim.tv_nsec = en->ctime_ns % 1000000000LL;
-problem_sb:
-	*had_problem = 1;
-	psw_store_warn(ix->st, "%s (skipped)", line);
-	if ((rc = delete_rows(p, en->id)) != SQLITE_OK)
-		return rc;
-	(void)e;
-	return put_file(p, en->id, &sb, line);
+	/* No stat of its own: record the one the folder scan saw. */
+	memset(&r->sb, 0, sizeof r->sb);
+	r->sb.st_size = en->size;
+	r->sb.st_ino = (ino_t)en->inode;
+	r->sb.st_mtim.tv_sec = en->mtime_ns / 1000000000LL;
+	r->sb.st_mtim.tv_nsec = en->mtime_ns % 1000000000LL;
+	r->sb.st_ctim.tv_sec = en->ctime_ns / 1000000000LL;
+	r->sb.st_ctim.tv_nsec = en->ctime_ns % 1000000000LL;
+	r->kind = P_PROBLEM;
+}
+
+/*
+ * Replace the rows of en by what parse_one found, inside the open write
+ * transaction; fresh: the index holds no rows at all, nothing to delete.
+ * A file with problems gets a files row with the problem and no other
+ * rows.  Releases r.  An SQLite code.
+ */
+static int
+apply_one(struct psw_index *ix, struct puts *p, const struct entry *en,
+    struct parsed *r, int fresh, int *had_problem)
+{
+	int rc = SQLITE_OK;
+
+	*had_problem = 0;
+	if (r->kind == P_NOMEM) {
+		rc = SQLITE_NOMEM;
+	} else if (r->kind == P_GONE) {
+		if ((rc = delete_rows(p, en->id)) == SQLITE_OK) {
+			sqlite3_bind_text(p->delfile, 1, en->id, -1,
+			    SQLITE_STATIC);
+			rc = step_done(p->delfile);
+		}
+	} else if (r->kind == P_PROBLEM) {
+		*had_problem = 1;
+		psw_store_warn(ix->st, "%s (skipped)", r->line);
+		if (fresh || (rc = delete_rows(p, en->id)) == SQLITE_OK)
+			rc = put_file(p, en->id, &r->sb, r->line);
+	} else {
+		if ((fresh || (rc = delete_rows(p, en->id)) == SQLITE_OK) &&
+		    (rc = insert_rows(p, en->id, r->c)) == SQLITE_OK)
+			rc = put_file(p, en->id, &r->sb, NULL);
+	}
+	parsed_release(r);
+	return rc;
+}
+
+/*
+ * Parsing on worker threads while this one writes: SQLite writing does
+ * not parallelise, parsing does.  Entry k of the work goes to slot
+ * k % POOL_WINDOW, so at most POOL_WINDOW parsed clients wait in memory,
+ * and the writer takes them in folder order.
+ */
+#define POOL_WINDOW	64
+#define POOL_MIN	32	/* fewer changed files: parse in this thread */
+#define POOL_THREADS	8
+
+struct pool {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;	/* a slot was filled or freed, or stop */
+	const struct psw_store *st;
+	const struct entry *disk;
+	const size_t *todo;	/* indexes into disk */
+	size_t n;		/* entries in todo */
+	size_t next;		/* the next entry a worker claims */
+	size_t taken;		/* entries the writer has taken */
+	int stop;
+	unsigned char ready[POOL_WINDOW];
+	struct parsed slot[POOL_WINDOW];
+};
+
+static void *
+pool_worker(void *arg)
+{
+	struct pool *pl = arg;
+	size_t k;
+
+	pthread_mutex_lock(&pl->mu);
+	for (;;) {
+		while (!pl->stop && pl->next < pl->n &&
+		    pl->next >= pl->taken + POOL_WINDOW)
+			pthread_cond_wait(&pl->cv, &pl->mu);
+		if (pl->stop || pl->next >= pl->n)
+			break;
+		k = pl->next++;
+		pthread_mutex_unlock(&pl->mu);
+		parse_one(pl->st, &pl->disk[pl->todo[k]],
+		    &pl->slot[k % POOL_WINDOW]);
+		pthread_mutex_lock(&pl->mu);
+		pl->ready[k % POOL_WINDOW] = 1;
+		pthread_cond_broadcast(&pl->cv);
+	}
+	pthread_mutex_unlock(&pl->mu);
+	return NULL;
+}
+
+/* How many parsing threads for n changed files (0: parse in this one). */
+static int
+pool_threads(size_t n)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < POOL_MIN || cpus < 2)
+		return 0;
+	return cpus > POOL_THREADS ? POOL_THREADS : (int)cpus;
+}
+
+/*
+ * Re-index the n entries todo[] of disk, in order, inside the open write
+ * transaction; parsing on threads when there are many.  An SQLite code.
+ */
+static int
+reindex(struct psw_index *ix, struct puts *p, const struct entry *disk,
+    const size_t *todo, size_t n, int fresh, struct psw_sync_stats *stats)
+{
+	pthread_t tid[POOL_THREADS];
+	struct parsed one, *r;
+	struct pool *pl = NULL;
+	int nt = pool_threads(n), started = 0, rc = SQLITE_OK, prob;
+	size_t k;
+
+	if (nt > 0 && (pl = calloc(1, sizeof *pl)) == NULL)
+		nt = 0;
+	if (nt > 0) {
+		pthread_mutex_init(&pl->mu, NULL);
+		pthread_cond_init(&pl->cv, NULL);
+		pl->st = ix->st;
+		pl->disk = disk;
+		pl->todo = todo;
+		pl->n = n;
+		while (started < nt && pthread_create(&tid[started], NULL,
+		    pool_worker, pl) == 0)
+			started++;
+	}
+	for (k = 0; k < n && rc == SQLITE_OK; k++) {
+		if (started > 0) {
+			pthread_mutex_lock(&pl->mu);
+			while (!pl->ready[k % POOL_WINDOW])
+				pthread_cond_wait(&pl->cv, &pl->mu);
+			pthread_mutex_unlock(&pl->mu);
+			r = &pl->slot[k % POOL_WINDOW];
+		} else {
+			parse_one(ix->st, &disk[todo[k]], &one);
+			r = &one;
+		}
+		rc = apply_one(ix, p, &disk[todo[k]], r, fresh, &prob);
+		stats->parsed++;
+		if (prob)
+			stats->problems++;
+		if (started > 0) {
+			pthread_mutex_lock(&pl->mu);
+			pl->ready[k % POOL_WINDOW] = 0;
+			pl->taken = k + 1;
+			pthread_cond_broadcast(&pl->cv);
+			pthread_mutex_unlock(&pl->mu);
+		}
+	}
+	if (pl != NULL) {
+		pthread_mutex_lock(&pl->mu);
+		pl->stop = 1;
+		pthread_cond_broadcast(&pl->cv);
+		pthread_mutex_unlock(&pl->mu);
+		while (started > 0)
+			pthread_join(tid[--started], NULL);
+		/* After an error: what was parsed and not written. */
+		for (k = 0; k < POOL_WINDOW; k++)
+			if (pl->ready[k])
+				parsed_release(&pl->slot[k]);
+		pthread_cond_destroy(&pl->cv);
+		pthread_mutex_destroy(&pl->mu);
+		free(pl);
+	}
+	return rc;
+}
+
+/*
+ * During a fresh build the secondary indexes are dropped and made again
+ * after the rows are in, inside the same transaction: building an index
+ * from sorted rows is much cheaper than inserting into it row by row in
+ * date order.  drop: 1 drops, 0 creates.  An SQLite code.
+ */
+static int
+secondary_indexes(sqlite3 *db, int drop)
+{
+	char sql[96];
+	const char *p;
+	size_t i, n;
+	int rc = SQLITE_OK;
+
+	for (i = 0; schema_sql[i] != NULL && rc == SQLITE_OK; i++) {
+		if (strncmp(schema_sql[i], "CREATE INDEX ", 13) != 0)
+			continue;
+		if (!drop) {
+			rc = sqlite3_exec(db, schema_sql[i], NULL, NULL, NULL);
+			continue;
+		}
+		p = schema_sql[i] + 13;
+		n = strcspn(p, " (");
+		snprintf(sql, sizeof sql, "DROP INDEX %.*s", (int)n, p);
+		rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	}
+	return rc;
+}
+
+/*
+ * Does the index hold no client rows at all (just created or rebuilt)?
+ * Then the rows of new files need no deleting first.  Inside the write
+ * transaction, so no other writer can add rows meanwhile.
+ */
+static int
+index_empty(struct psw_index *ix)
+{
+	char sql[96];
+	sqlite3_stmt *s;
+	size_t i;
+	int empty = 1;
+
+	for (i = 0; client_tables[i] != NULL && empty; i++) {
+		snprintf(sql, sizeof sql, "SELECT 1 FROM %s LIMIT 1",
+		    client_tables[i]);
+		if (sqlite3_prepare_v2(ix->db, sql, -1, &s, NULL) != SQLITE_OK)
+			return 0;
+		empty = sqlite3_step(s) == SQLITE_DONE;
+		sqlite3_finalize(s);
+	}
+	for (i = 0; i < 2 && empty; i++) {
+		if (sqlite3_prepare_v2(ix->db, i == 0 ?
+		    "SELECT 1 FROM clients LIMIT 1" :
+		    "SELECT 1 FROM files LIMIT 1", -1, &s, NULL) != SQLITE_OK)
+			return 0;
+		empty = sqlite3_step(s) == SQLITE_DONE;
+		sqlite3_finalize(s);
+	}
+	return empty;
 }
 
 /* The value of key in table meta into buf ("" when none); an SQLite code. */
@@ -1289,24 +1577,30 @@ sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
 	struct entry *disk = NULL, *rec = NULL;
 	size_t nd = 0, nr = 0, i, j, nchanged = 0, nremoved = 0;
 	unsigned char *changed = NULL, *removed = NULL;
+	size_t *todo = NULL;
 	const struct psw_instruments *ins;
 	const char *digest;
-	char stored[64];
+	char stored[64], quick[17];
 	struct puts p;
-	int rc = SQLITE_OK, prob, stale;
+	int rc = SQLITE_OK, stale, fresh;
 
 	memset(&p, 0, sizeof p);
 	if (scan_folder(ix, &disk, &nd, e) < 0)
 		return -1;
 	if ((rc = load_files(ix, &rec, &nr)) != SQLITE_OK)
 		goto out;
-	/* The instruments score assessments; none only when memory ran
-	 * out. */
-	if ((ins = index_instruments(ix)) == NULL) {
-		rc = SQLITE_NOMEM;
-		goto out;
+	/* Parse the definitions only when something is to be scored;
+	 * none parsed only when memory ran out. */
+	if (psw_instruments_builtin_digest(ix->st->home, quick) == 1) {
+		ins = NULL;
+		digest = quick;
+	} else {
+		if ((ins = index_instruments(ix)) == NULL) {
+			rc = SQLITE_NOMEM;
+			goto out;
+		}
+		digest = psw_instruments_digest(ins);
 	}
-	digest = psw_instruments_digest(ins);
 	if ((rc = meta_get(ix, "instruments", stored, sizeof stored)) !=
 	    SQLITE_OK)
 		goto out;
@@ -1346,9 +1640,16 @@ sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
 	if (nchanged == 0 && nremoved == 0)
 		goto out;		/* nothing to write: no write lock */
 
+	if ((todo = calloc(nchanged + 1, sizeof *todo)) == NULL) {
+		rc = SQLITE_NOMEM;
+		goto out;
+	}
 	if ((rc = puts_prepare(ix->db, &p)) != SQLITE_OK)
 		goto out;
-	p.ins = ins;
+	if ((p.ins = ins != NULL ? ins : index_instruments(ix)) == NULL) {
+		rc = SQLITE_NOMEM;
+		goto out;
+	}
 	if ((rc = sqlite3_exec(ix->db, "BEGIN IMMEDIATE", NULL, NULL,
 	    NULL)) != SQLITE_OK)
 		goto out;
@@ -1363,13 +1664,18 @@ sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
 		rc = step_done(p.delfile);
 		stats->removed++;
 	}
-	for (i = 0; i < nd && rc == SQLITE_OK; i++) {
-		if (!changed[i])
-			continue;
-		rc = reindex_one(ix, &p, &disk[i], &prob, e);
-		stats->parsed++;
-		if (prob)
-			stats->problems++;
+	if (rc == SQLITE_OK) {
+		for (i = j = 0; i < nd; i++)
+			if (changed[i])
+				todo[j++] = i;
+		fresh = nremoved == 0 && ix->rebuilt && j >= POOL_MIN &&
+		    index_empty(ix);
+		if (fresh)
+			rc = secondary_indexes(ix->db, 1);
+		if (rc == SQLITE_OK)
+			rc = reindex(ix, &p, disk, todo, j, fresh, stats);
+		if (rc == SQLITE_OK && fresh)
+			rc = secondary_indexes(ix->db, 0);
 	}
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL);
@@ -1377,6 +1683,7 @@ sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
 		sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
 out:
 	puts_finalize(&p);
+	free(todo);
 	free(changed);
 	free(removed);
 	free(disk);

@@ -19,8 +19,8 @@
 #include "error.h"
 #include "store.h"
 
-#define PSW_INDEX_SCHEMA 2
-#define PSW_INDEX_SCHEMA_STR "2"
+#define PSW_INDEX_SCHEMA 3
+#define PSW_INDEX_SCHEMA_STR "3"
 
 struct sqlite3;
 
@@ -28,6 +28,7 @@ struct psw_index {
 	struct sqlite3 *db;
 	struct psw_store *st;	/* borrowed */
 	int rebuilt;		/* the index was created or rebuilt this run */
+	int damaged;		/* a query found it corrupt: removed on close */
 };
 
 struct psw_sync_stats {

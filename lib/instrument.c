@@ -198,9 +198,17 @@ only_keys(struct def *d, const struct psw_node *map, const char *const *known,
 {
 	const struct psw_node *n;
 
-	for (n = map->head; n != NULL; n = n->next)
-		if (!psw_in_list(known, n->key))
-			return bad(d, n, "%sunknown key '%s'", what, n->key);
+	struct psw_node at;
+
+	for (n = map->head; n != NULL; n = n->next) {
+		if (psw_in_list(known, n->key))
+			continue;
+		/* Point at the key, not its value. */
+		memset(&at, 0, sizeof at);
+		at.line = n->key_line ? n->key_line : n->line;
+		at.col = n->key_line ? n->key_col : n->col;
+		return bad(d, &at, "%sunknown key '%s'", what, n->key);
+	}
 	return 0;
 }
 
@@ -582,8 +590,8 @@ fmt_num(double v, char *buf, size_t size)
  */
 static int
 check_scale(struct def *d, const struct psw_instrument *in,
-    const struct psw_scale *sc, const struct psw_node *at, int use_lookup,
-    double *minp, double *maxp)
+    const struct psw_scale *sc, const struct psw_node *at,
+    const struct psw_node *lookup_at, double *minp, double *maxp)
 {
 	const char *first;
 	double t, mn = HUGE_VAL, mx = -HUGE_VAL;
@@ -595,13 +603,13 @@ check_scale(struct def *d, const struct psw_instrument *in,
 	if (hi - lo > MAX_CHECK_RANGE)
 		return 0;
 	for (r = lo; r <= hi; r++) {
-		if (use_lookup && in->nlookup > 0) {
+		if (lookup_at != NULL && in->nlookup > 0) {
 			const struct psw_lookup *l = find_lookup(in, r);
 
 			if (l == NULL)
-				return bad(d, at, "'lookup' has no entry for "
-				    "raw score %ld (it must cover %ld to %ld)",
-				    r, lo, hi);
+				return bad(d, lookup_at, "'lookup' has no "
+				    "entry for raw score %ld (it must cover "
+				    "%ld to %ld)", r, lo, hi);
 			t = l->reported;
 		} else {
 			t = (double)r * sc->multiplier;
@@ -677,7 +685,7 @@ read_subscales(struct def *d, const struct psw_node *root,
 			if (strcmp(subs[j].id, sc->id) == 0)
 				return bad(d, n, "subscale '%s' is given twice",
 				    sc->id);
-		if (check_scale(d, in, sc, n, 0, NULL, NULL) < 0)
+		if (check_scale(d, in, sc, n, NULL, NULL, NULL) < 0)
 			return -1;
 	}
 	in->subscales = subs;
@@ -1015,8 +1023,8 @@ read_def(struct def *d, struct psw_instrument *in)
 		return bad(d, psw_map_get(root, "list"), "'list' is for "
 		    "subscales");
 	return check_scale(d, in, &in->total, psw_map_get(root, "bands") ?
-	    psw_map_get(root, "bands") : root, 1, &in->min_total,
-	    &in->max_total);
+	    psw_map_get(root, "bands") : root, psw_map_get(root, "lookup"),
+	    &in->min_total, &in->max_total);
 }
 
 /* --- Sets ------------------------------------------------------------ */
@@ -1072,10 +1080,13 @@ psw_instruments_free(struct psw_instruments *set)
 	free(set);
 }
 
-/* Parse text and add it to set (replacing the same id). */
+/*
+ * Parse text and add it to set (replacing the same id).  want_id, when
+ * not NULL, is the id the file name gives: the definition's must match.
+ */
 static int
 set_add(struct psw_instruments *set, const char *text, size_t len,
-    const char *name, int builtin, struct psw_err *e)
+    const char *name, const char *want_id, int builtin, struct psw_err *e)
 {
 	struct psw_instrument *in;
 	struct psw_doc *doc;
@@ -1093,6 +1104,13 @@ set_add(struct psw_instruments *set, const char *text, size_t len,
 	    read_def(&d, in) < 0) {
 		psw_doc_free(doc);
 		return -(e->code ? e->code : PSW_EDATA);
+	}
+	if (want_id != NULL && strcmp(in->id, want_id) != 0) {
+		bad(&d, psw_map_get(psw_doc_root(doc), "id"), "'id' is '%s' "
+		    "but the file is named %s.yaml: name it %s.yaml", in->id,
+		    want_id, in->id);
+		psw_doc_free(doc);
+		return -PSW_EDATA;
 	}
 	in->file = psw_doc_name(doc);
 	in->builtin = builtin;
@@ -1141,7 +1159,7 @@ psw_instruments_parse(const char *text, size_t len, const char *name,
 	psw_err_clear(e);
 	if ((set = set_new()) == NULL)
 		return psw_error(e, PSW_EIO, "out of memory");
-	if ((rc = set_add(set, text, len, name, 0, e)) < 0) {
+	if ((rc = set_add(set, text, len, name, NULL, 0, e)) < 0) {
 		psw_instruments_free(set);
 		return rc;
 	}
@@ -1243,9 +1261,10 @@ load_folder(struct psw_instruments *set, const char *home, struct psw_err *e)
 			psw_buf_reset(&text);
 			rc = path.oom ? psw_error(e, PSW_EIO, "out of memory") :
 			    read_file(path.s, name, &text, e);
+			names[i][strlen(names[i]) - 5] = '\0';
 			if (rc == 0)
 				rc = set_add(set, text.s ? text.s : "",
-				    text.len, name, 0, e);
+				    text.len, name, names[i], 0, e);
 			path.len = plen;
 			path.s[plen] = '\0';
 		}
@@ -1272,7 +1291,7 @@ psw_instruments_load(const char *home, struct psw_instruments **out,
 	for (i = 0; rc == 0 && i < psw_builtin_instruments_count; i++)
 		rc = set_add(set, psw_builtin_instruments[i].text,
 		    psw_builtin_instruments[i].len,
-		    psw_builtin_instruments[i].name, 1, e);
+		    psw_builtin_instruments[i].name, NULL, 1, e);
 	if (rc == 0 && home != NULL)
 		rc = load_folder(set, home, e);
 	if (rc < 0) {
@@ -1314,6 +1333,59 @@ const char *
 psw_instruments_digest(const struct psw_instruments *set)
 {
 	return set->digest;
+}
+
+static uint64_t
+fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+int
+psw_instruments_builtin_digest(const char *home, char digest[17])
+{
+	struct psw_buf path = PSW_BUF_INIT;
+	struct dirent *de;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i, len;
+	DIR *dir;
+	int own = 0;
+
+	if (home != NULL) {
+		psw_buf_addf(&path, "%s/instruments", home);
+		if (path.oom)
+			return 0;
+		dir = opendir(path.s);
+		psw_buf_release(&path);
+		if (dir == NULL && errno != ENOENT && errno != ENOTDIR)
+			return 0;
+		/* The names load_folder() would read. */
+		while (dir != NULL && !own && (de = readdir(dir)) != NULL) {
+			len = strlen(de->d_name);
+			own = len > 5 && de->d_name[0] != '.' &&
+			    strcmp(de->d_name + len - 5, ".yaml") == 0;
+		}
+		if (dir != NULL)
+			closedir(dir);
+		if (own)
+			return 0;
+	}
+	/* As set_add() hashes them, in the same order. */
+	for (i = 0; i < psw_builtin_instruments_count; i++) {
+		h = fnv(h, psw_builtin_instruments[i].name,
+		    strlen(psw_builtin_instruments[i].name) + 1);
+		h = fnv(h, psw_builtin_instruments[i].text,
+		    psw_builtin_instruments[i].len);
+	}
+	snprintf(digest, 17, "%016llx", (unsigned long long)h);
+	return 1;
 }
 
 /* --- Scoring --------------------------------------------------------- */
@@ -1628,7 +1700,8 @@ psw_answers_parse(const char *s, int *out, size_t max, char *err,
 			len = sizeof field - 1;
 		memcpy(field, p, len);
 		field[len] = '\0';
-		if (len == 0 || strcmp(field, "~") == 0) {
+		if (len == 0 || strcmp(field, "~") == 0 ||
+		    strcmp(field, "-") == 0) {
 			out[n++] = PSW_ANSWER_MISSING;
 		} else {
 			long v = 0;

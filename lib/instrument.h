@@ -242,6 +242,14 @@ const struct psw_instrument *psw_instruments_at(
 const char *psw_instruments_digest(const struct psw_instruments *set);
 
 /*
+ * The digest psw_instruments_load(home) would give, told without parsing
+ * a definition, when the case folder has none of its own: returns 1 with
+ * the 16 hex digits and NUL in digest; 0 when the folder has definitions
+ * (or cannot be read), which only loading them can tell.
+ */
+int psw_instruments_builtin_digest(const char *home, char digest[17]);
+
+/*
  * Parse an answer list "2,1,0,~,3" (spaces allowed around commas; ~, -
  * or an empty field for a missing answer) into out (at most max).
  * Returns the count, or -1 with a message in err (size errsize).

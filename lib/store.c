@@ -268,6 +268,14 @@ load_settings(struct psw_store *st, struct psw_err *e)
 			rc = setting_dur(n, name, &s->follow_up_urgent, e);
 		else if (strcmp(n->key, "follow-up-accepted") == 0)
 			rc = setting_dur(n, name, &s->follow_up_accepted, e);
+		else if (strcmp(n->key, "worker-phone") == 0)
+			rc = setting_str(n, name, &s->worker_phone, e);
+		else if (strcmp(n->key, "worker-email") == 0)
+			rc = setting_str(n, name, &s->worker_email, e);
+		else if (strcmp(n->key, "organisation-address") == 0)
+			rc = setting_str(n, name, &s->organisation_address, e);
+		else if (strcmp(n->key, "organisation-phone") == 0)
+			rc = setting_str(n, name, &s->organisation_phone, e);
 		else if (strcmp(n->key, "week-start") == 0) {
 			if (n->type == PSW_NODE_SCALAR &&
 			    strcmp(n->str, "monday") == 0)
@@ -343,6 +351,10 @@ psw_store_release(struct psw_store *st)
 	free(st->audit_path);
 	free(st->set.worker);
 	free(st->set.organisation);
+	free(st->set.worker_phone);
+	free(st->set.worker_email);
+	free(st->set.organisation_address);
+	free(st->set.organisation_phone);
 	while (st->set.nassess_every > 0)
 		free(st->set.assess_every[--st->set.nassess_every].instrument);
 	free(st->set.assess_every);

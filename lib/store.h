@@ -39,6 +39,9 @@ struct psw_settings {
 	struct psw_duration follow_up_sent;	/* default 7d */
 	struct psw_duration follow_up_urgent;	/* default 2d */
 	struct psw_duration follow_up_accepted;	/* default 14d */
+	/* For referral letters; NULL when not set. */
+	char *worker_phone, *worker_email;
+	char *organisation_address, *organisation_phone;
 };
 
 /* Called with one line of warning text (no program prefix). */

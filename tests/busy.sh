@@ -19,6 +19,8 @@ while [ $i -lt $nclients ]; do
 	psw-plan new "c$i" --name "Client $i" -q || exit 1
 done
 psw-plan list >/dev/null
+RID=c1 RID2=c2
+export RID RID2
 rel_readers >"$tap_tmp/readers"
 end=$(( $(rel_ms) + secs * 1000 ))
 

@@ -24,6 +24,9 @@ other="$tap_tmp/other"
 mkdir -p "$other" && chmod 700 "$other"
 PSW_HOME="$other" psw-plan new zed --name "Zed" -q
 PSW_HOME="$other" psw-plan list >/dev/null 2>&1
+# The readers name two clients of this fixture (see readers.txt).
+RID=ada RID2=bo
+export RID RID2
 rel_readers >"$tap_tmp/readers"
 h="$tap_tmp/h"
 db="$h/index.db"
@@ -109,6 +112,7 @@ EOF
 
 ways >"$tap_tmp/ways"
 nways=0
+caught=0
 same=0
 bad=
 while IFS='	' read -r name action; do
@@ -128,14 +132,26 @@ while IFS='	' read -r name action; do
 		(PSW_HOME="$h"; PSW_INDEX="$tap_tmp/fresh.db"
 		export PSW_HOME PSW_INDEX; eval "$cmd") >"$tap_tmp/want.$r" \
 		    2>/dev/null </dev/null
+		want_rc=$?
 		(PSW_HOME="$h"; export PSW_HOME; eval "$cmd") >"$tap_tmp/out" \
 		    2>"$tap_tmp/err" </dev/null
 		rc=$?
-		# validate exits 3 when a file has a problem: that is the
-		# truth it must tell.
-		case "$rc:$cmd" in
-		0:*|3:*validate*) ;;
-		*) p="$p; '$cmd' exit $rc: $(head -2 "$tap_tmp/err")" ;;
+		# Damage in pages that no sync reads is found by the query
+		# that reads them: that command says so (exit 5) and the
+		# index is rebuilt, so the same command run again must tell
+		# the truth.
+		if [ $rc = 5 ] && grep -q 'is damaged' "$tap_tmp/err"; then
+			caught=$((caught + 1))
+			(PSW_HOME="$h"; export PSW_HOME; eval "$cmd") \
+			    >"$tap_tmp/out" 2>"$tap_tmp/err" </dev/null
+			rc=$?
+		fi
+		# A command exits as it does over a fresh index: validate
+		# exits 3 when a file has a problem, show when its client
+		# file is gone or broken; that is the truth it must tell.
+		case "$rc:$want_rc" in
+		0:0|3:3) ;;
+		*) p="$p; '$cmd' exit $rc (fresh index: $want_rc): $(head -2 "$tap_tmp/err")" ;;
 		esac
 		cmp -s "$tap_tmp/out" "$tap_tmp/want.$r" ||
 		    p="$p; '$cmd' differs from a fresh index: $(diff \
@@ -166,7 +182,7 @@ while IFS='	' read -r name action; do
 		ig=$(rel_integrity "$h")
 		case $ig:$name in
 		ok:*) ;;
-		*:random*) echo "# $name: free pages damaged:" $(printf "%s\n" "$ig" | tr "\n*" "  " | cut -c1-160) ;;
+		*:random*) echo "# $name: free pages damaged: $(echo "$ig" | tr "\n" " ")" ;;
 		*) is "$ig" ok "$name: integrity_check" ;;
 		esac
 	else
@@ -176,4 +192,5 @@ while IFS='	' read -r name action; do
 done <"$tap_tmp/ways"
 echo "# index drift: $nways ways, the next command wrong in:${bad:- none};"
 echo "# the whole index equal to a fresh build in $same of $nways"
+echo "# damage found by a query (that command exit 5, the index rebuilt): $caught"
 done_testing

@@ -13,7 +13,16 @@
  *                             and END balanced, VERSION and PRODID, every
  *                             VEVENT with UID (unique), DTSTAMP, DTSTART;
  *                             prints the unfolded lines (LF)
+ *   fmtcheck html FILE        one self-contained HTML document: UTF-8,
+ *                             <!DOCTYPE html> first, one <html> element,
+ *                             every element closed in order (void ones
+ *                             and "/>" aside), '&' only in entities, '<'
+ *                             only in tags, nothing fetched (no link,
+ *                             script, img, iframe, object, embed; no src,
+ *                             href or url() but to "#"; no @import);
+ *                             prints each element's name as it opens
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -435,11 +444,182 @@ do_ics(void)
 	return 0;
 }
 
+/* --- html ----------------------------------------------------------- */
+
+static int
+in_list(const char *s, const char *const *list)
+{
+	for (; *list != NULL; list++)
+		if (strcmp(s, *list) == 0)
+			return 1;
+	return 0;
+}
+
+/* Fail when text (len n) would fetch something: url() not to "#". */
+static void
+check_css(const char *t, size_t n, size_t at)
+{
+	size_t k;
+
+	for (k = 0; k + 4 <= n; k++) {
+		if (strncmp(t + k, "url(", 4) == 0) {
+			size_t v = k + 4;
+
+			while (v < n && (t[v] == ' ' || t[v] == '"' ||
+			    t[v] == '\''))
+				v++;
+			if (v >= n || t[v] != '#')
+				fail("url() that fetches", at + k);
+		}
+		if (k + 7 <= n && strncmp(t + k, "@import", 7) == 0)
+			fail("@import", at + k);
+	}
+}
+
+static int
+do_html(void)
+{
+	static const char *const voids[] = { "area", "base", "br", "col",
+	    "embed", "hr", "img", "input", "link", "meta", "source", "track",
+	    "wbr", NULL };
+	static const char *const fetch[] = { "link", "script", "img",
+	    "iframe", "object", "embed", "audio", "video", "source", "base",
+	    "frame", NULL };
+	static const char *const urls[] = { "src", "href", "xlink:href",
+	    "action", "data", "poster", "srcset", "background", NULL };
+	char stack[64][32], name[32], attr[32];
+	size_t i, j, k, n;
+	int depth = 0, roots = 0, closing;
+
+	check_utf8(buf, len, 0);
+	if (strncmp(buf, "<!DOCTYPE html>", 15) != 0)
+		fail("not starting with <!DOCTYPE html>", 0);
+	for (i = 15; i < len;) {
+		if (buf[i] == '&') {
+			j = i + 1;
+			if (buf[j] == '#') {
+				j++;
+				if (buf[j] == 'x')
+					j++;
+				while (j < len && strchr("0123456789abcdefABCDEF",
+				    buf[j]) != NULL && buf[j] != '\0')
+					j++;
+			} else
+				while (j < len && ((buf[j] >= 'a' &&
+				    buf[j] <= 'z') || (buf[j] >= 'A' &&
+				    buf[j] <= 'Z')))
+					j++;
+			if (j == i + 1 || buf[j] != ';')
+				fail("'&' not starting an entity", i);
+			i = j + 1;
+			continue;
+		}
+		if (buf[i] != '<') {
+			if (depth == 0 && buf[i] != '\n' && buf[i] != ' ')
+				fail("text outside <html>", i);
+			i++;
+			continue;
+		}
+		if (strncmp(buf + i, "<!--", 4) == 0) {
+			char *e = strstr(buf + i + 4, "-->");
+
+			if (e == NULL)
+				fail("comment not closed", i);
+			i = (size_t)(e - buf) + 3;
+			continue;
+		}
+		closing = buf[i + 1] == '/';
+		j = i + 1 + closing;
+		for (n = 0; j < len && (isalnum((unsigned char)buf[j]) ||
+		    buf[j] == '-' || buf[j] == ':'); j++)
+			if (n + 1 < sizeof name)
+				name[n++] = buf[j];
+		name[n] = '\0';
+		if (n == 0)
+			fail("'<' not starting a tag", i);
+		if (in_list(name, fetch))
+			fail("an element that fetches", i);
+		/* Attributes up to '>' or "/>". */
+		for (;;) {
+			while (j < len && isspace((unsigned char)buf[j]))
+				j++;
+			if (j >= len)
+				fail("tag not closed", i);
+			if (buf[j] == '>' || (buf[j] == '/' &&
+			    buf[j + 1] == '>'))
+				break;
+			if (closing)
+				fail("attribute in a closing tag", j);
+			for (k = 0; j < len && !isspace((unsigned char)buf[j])
+			    && strchr("=>/\"'", buf[j]) == NULL; j++)
+				if (k + 1 < sizeof attr)
+					attr[k++] = buf[j];
+			attr[k] = '\0';
+			if (k == 0)
+				fail("bad attribute", j);
+			if (buf[j] == '=') {
+				char q = buf[++j];
+				size_t vs, ve;
+
+				if (q != '"' && q != '\'')
+					fail("attribute value not quoted", j);
+				vs = ++j;
+				while (j < len && buf[j] != q)
+					j++;
+				if (j >= len)
+					fail("attribute value not closed", vs);
+				ve = j++;
+				if (in_list(attr, urls) && ve > vs &&
+				    buf[vs] != '#')
+					fail("an attribute that fetches", vs);
+				if (strcmp(attr, "style") == 0)
+					check_css(buf + vs, ve - vs, vs);
+				if (memchr(buf + vs, '<', ve - vs) != NULL)
+					fail("'<' in an attribute value", vs);
+			}
+		}
+		if (closing) {
+			if (depth == 0 || strcmp(stack[depth - 1], name) != 0)
+				fail("closing tag does not match", i);
+			depth--;
+			i = j + 1;
+			continue;
+		}
+		printf("%s\n", name);
+		if (depth == 0 && (roots++ > 0 || strcmp(name, "html") != 0))
+			fail("not one <html> element", i);
+		if (buf[j] == '/') {		/* <x/>: no content */
+			i = j + 2;
+			continue;
+		}
+		i = j + 1;
+		if (in_list(name, voids))
+			continue;
+		if (depth == 64)
+			fail("nested too deep", i);
+		snprintf(stack[depth++], sizeof stack[0], "%s", name);
+		if (strcmp(name, "style") == 0) {
+			char *e = strstr(buf + i, "</style");
+
+			if (e == NULL)
+				fail("<style> not closed", i);
+			check_css(buf + i, (size_t)(e - buf) - i, i);
+			i = (size_t)(e - buf);
+		}
+	}
+	if (depth != 0)
+		fail("element not closed", len);
+	if (roots != 1)
+		fail("no <html> element", len);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: fmtcheck csv|json|ics FILE [PATH]\n");
+		fprintf(stderr, "usage: fmtcheck csv|json|ics|html FILE "
+		    "[PATH]\n");
 		return 2;
 	}
 	slurp(argv[2]);
@@ -451,6 +631,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "ics") == 0)
 		return do_ics();
+	if (strcmp(argv[1], "html") == 0)
+		return do_html();
 	fprintf(stderr, "fmtcheck: unknown format '%s'\n", argv[1]);
 	return 2;
 }

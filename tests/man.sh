@@ -7,7 +7,12 @@
 #     its EXAMPLES section is run, in order, with `sh -c`, in a fresh
 #     0700 case folder (PSW_HOME) with the built tools first in PATH and
 #     a scratch folder as the working directory; it passes when it exits 0.
-#     Lines without "$ " in those displays are sample output, not checked.
+#     Lines without "$ " in those displays are sample output, not checked,
+#     except crontab(5) entries (five time fields, then a tab): their
+#     command is run the same way, as cron would.  The working folder
+#     holds a copy of examples/, and a stand-in mail(1) that only reads
+#     its input is in PATH ahead of the system's, so the example scripts
+#     run as written.
 #
 # Environment (set by meson): PSW_SRC, the source root; PSW_BUILD, the
 # build root (the tools are in $PSW_BUILD/cmd); PSW_TODAY, TZ, LC_ALL.
@@ -92,6 +97,10 @@ examples() {
 		ex && /^\.Bd[ \t].*-literal/ { lit = 1; next }
 		ex && /^\.Ed([ \t]|$)/ { lit = 0; next }
 		ex && lit && /^\$ / { print substr($0, 3) }
+		ex && lit && /^[0-9*][0-9*,\/-]*[ \t]+[0-9*][0-9*,\/-]*[ \t]+[0-9*][0-9*,\/-]*[ \t]+[0-9*][0-9*,\/-]*[ \t]+[0-9*][0-9*,\/-]*\t/ {
+			sub(/^[^ \t]+[ \t]+[^ \t]+[ \t]+[^ \t]+[ \t]+[^ \t]+[ \t]+[^ \t]+\t[ \t]*/, "")
+			print
+		}
 	' "$1" | sed -e 's/\\&//g' -e 's/\\-/-/g' -e "s/\\\\(aq/'/g" \
 	    -e 's/\\(dq/"/g' -e 's/\\e/\\/g'
 }
@@ -106,10 +115,16 @@ for page in $pages; do
 		exit 1
 	}
 	mkdir -m 700 "$base/home" "$base/work"
+	mkdir -m 700 "$base/bin"
+	cp -R "$PSW_SRC/examples" "$base/work/examples"
+	printf '#!/bin/sh\n[ "$1" = --version ] && exit 0\ncat >/dev/null\n' \
+	    >"$base/bin/mail"
+	chmod 755 "$base/bin/mail"
 	while IFS= read -r cmd; do
 		(
 			cd "$base/work" &&
-			PSW_HOME="$base/home" PATH="$PSW_BUILD/cmd:$PATH" \
+			PSW_HOME="$base/home" \
+			    PATH="$PSW_BUILD/cmd:$base/bin:$PATH" \
 			    exec sh -c "$cmd"
 		) </dev/null >"$tmp/out" 2>"$tmp/err"
 		rc=$?

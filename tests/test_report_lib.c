@@ -195,6 +195,18 @@ test_age_bands(void **state)
 	assert_string_equal(psw_age_band(PSW_DATE_NONE, today, b, sizeof b),
 	    "");
 	assert_int_equal(psw_age(today + 1, today), -1);
+	/* Born on 29 February: a year older on 1 March in other years. */
+	psw_date_from_ymd(2000, 2, 29, &dob);
+	psw_date_from_ymd(2025, 2, 28, &today);
+	assert_int_equal(psw_age(dob, today), 24);
+	assert_string_equal(psw_age_band(dob, today, b, sizeof b), "20-24");
+	psw_date_from_ymd(2025, 3, 1, &today);
+	assert_int_equal(psw_age(dob, today), 25);
+	assert_string_equal(psw_age_band(dob, today, b, sizeof b), "25-29");
+	psw_date_from_ymd(2028, 2, 29, &today);
+	assert_int_equal(psw_age(dob, today), 28);
+	/* Born today: 0, the band 0-4. */
+	assert_string_equal(psw_age_band(today, today, b, sizeof b), "0-4");
 }
 
 static void
@@ -209,6 +221,9 @@ test_pseudonym(void **state)
 	psw_deid_client(&a, "alex-m", p1);
 	assert_int_equal(strlen(p1), 12);
 	assert_memory_equal(p1, "c-", 2);
+	/* As deid.h says: HMAC-SHA-256(key, "psw-client:" id), 10 hex
+	 * digits (computed independently with Python's hmac module). */
+	assert_string_equal(p1, "c-78ed99fc82");
 	psw_deid_client(&a, "alex-m", p2);
 	assert_string_equal(p1, p2);		/* stable */
 	psw_deid_client(&b, "alex-m", p2);

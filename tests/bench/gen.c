@@ -1,8 +1,11 @@
 /*
  * gen.c - write a deterministic, realistic caseload of N clients in the
- * real file format: profile, consent, team, needs, assessments over two
- * years, goals with actions and progress, a review, a safety plan for
- * some, referrals with histories and 5 to 40 session notes each.
+ * real file format: profile, consent, team, needs, PHQ-9, GAD-7 and
+ * CORE-10 assessments over up to two years, goals with actions and
+ * progress, a review, a safety plan for some, one to three referrals
+ * with histories, 5 to 40 session notes each, and a settings file with
+ * an assessment schedule.  Dates run up to 2026-11-28 (run the tools
+ * with PSW_TODAY=2026-11-28).
  *
  *   gen N DIR     writes DIR/clients/c000001.yaml ... (DIR is created)
  */
@@ -13,6 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* PSW_TODAY of the benchmark, 2026-11-28, in days after 2024-11-01 */
+#define TODAY 757
 
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
 
@@ -40,7 +46,7 @@ static const char *const words[] = { "talked", "about", "the", "tenancy",
     "sleep", "sister", "benefits", "appointment", "worried", "better",
     "week", "walk", "plan", "meds", "college", "money", "felt", "calm" };
 
-/* A date n days after 2024-12-01, as YYYY-MM-DD. */
+/* A date n days after 2024-11-01, as YYYY-MM-DD. */
 static const char *
 day(int n, char *buf)
 {
@@ -73,11 +79,109 @@ sentence(FILE *f, int n)
 	fputc('.', f);
 }
 
+/*
+ * Assessments from the day the client was opened up to TODAY: PHQ-9 and
+ * GAD-7 together every 4 to 8 weeks, CORE-10 every 12 weeks, answers
+ * drawn around a severity that starts somewhere and mostly improves, so
+ * scores, bands, risk items and reliable change all occur.
+ */
+static void
+assessments(FILE *f, int opened)
+{
+	static const struct {
+		const char *id;
+		int items, max;
+	} ins[] = { { "phq-9", 9, 3 }, { "gad-7", 7, 3 }, { "core-10", 10, 4 } };
+	char a[16];
+	int sev0 = 20 + (int)rnd(70), drift = (int)rnd(60) - 15;
+	int risky = rnd(8) == 0;
+	int next[3], k = 0, t, i, j, g, v;
+
+	next[0] = opened + (int)rnd(14);
+	next[2] = opened + (int)rnd(28);
+	fprintf(f, "assessments:\n");
+	for (t = opened; t <= TODAY; t++) {
+		int due0 = next[0] == t;
+
+		for (i = 0; i < 3; i++) {
+			/* severity in percent of the maximum, on day t */
+			int sev = sev0 - drift * (t - opened) / 365;
+
+			if (i < 2 ? !due0 : next[2] != t)
+				continue;
+			if (sev < 3)
+				sev = 3;
+			fprintf(f, "  - {id: a%d, instrument: %s, date: %s, "
+			    "answers: [", ++k, ins[i].id, day(t, a));
+			for (j = 0; j < ins[i].items; j++) {
+				g = (int)rnd(100) - 50;
+				v = (sev * ins[i].max + g * 2) / 100;
+				v = v < 0 ? 0 : v > ins[i].max ? ins[i].max : v;
+				if (i == 2 && (j == 1 || j == 2))
+					v = ins[i].max - v;	/* reversed */
+				/* the risk items (PHQ-9 9, CORE-10 6): for a
+				 * few clients, now and then */
+				if ((i == 0 && j == 8) || (i == 2 && j == 5))
+					v = risky && rnd(4) == 0 ? 1 + (int)rnd(2) : 0;
+				fprintf(f, "%s%d", j ? ", " : "", v);
+			}
+			fprintf(f, "]}\n");
+		}
+		if (due0)
+			next[0] = t + 28 + 7 * (int)rnd(5);
+		if (next[2] == t)
+			next[2] = t + 84;
+	}
+	if (k == 0)
+		fprintf(f, "  - {id: a1, instrument: phq-9, date: %s, answers: "
+		    "[1, 1, 0, 2, 1, 0, 1, 0, 0]}\n", day(opened, a));
+}
+
+/* One to three referrals, each with a history that follows FHIR Task. */
+static void
+referrals(FILE *f, int opened)
+{
+	static const char *const services[] = { "housing-first-north",
+	    "talking-therapies", "citizens-advice", "food-bank-east",
+	    "recovery-college", "debt-line" };
+	static const char *const paths[][5] = {
+		{ "requested", "received", "accepted", "in-progress",
+		    "completed" },
+		{ "requested", "received", "rejected", NULL, NULL },
+		{ "draft", "requested", "cancelled", NULL, NULL },
+		{ "requested", "received", "accepted", "on-hold",
+		    "in-progress" },
+	};
+	char a[16];
+	int n = 1 + (int)rnd(3), k, h, len, t;
+	unsigned pth;
+
+	fprintf(f, "referrals:\n");
+	for (k = 0; k < n; k++) {
+		pth = rnd(4);
+		len = 1 + (int)rnd(5);
+		t = opened + 5 + (int)rnd(300);
+		if (t > TODAY - 40)
+			t = TODAY - 40;
+		fprintf(f, "  - id: r%d\n    service: %s\n    goal: g1\n"
+		    "    consent: k1\n    urgency: %s\n    history:\n", k + 1,
+		    services[rnd(6)], rnd(5) ? "routine" : "soon");
+		for (h = 0; h < len && paths[pth][h] != NULL; h++) {
+			fprintf(f, "      - {date: %s, status: %s, by: w%u}\n",
+			    day(t, a), paths[pth][h], rnd(8));
+			t += 1 + (int)rnd(8);
+		}
+		if (h < 5 && paths[pth][h] != NULL)
+			fprintf(f, "    follow-up: %s\n", day(TODAY - 20 +
+			    (int)rnd(60), a));
+	}
+}
+
 static void
 client(FILE *f, int i)
 {
 	char a[16], b[16];
-	int opened = (int)rnd(600), g, k, n, ng, na;
+	int opened = (int)rnd(600), g, k, n, ng, na, step;
 
 	fprintf(f, "psw: 1\nid: c%06d\nname: %s %s\n", i, first[rnd(16)],
 	    last[rnd(12)]);
@@ -93,55 +197,53 @@ client(FILE *f, int i)
 	fprintf(f, "strengths: [keeps appointments, supportive family]\n");
 	fprintf(f, "needs:\n  - {domain: housing, need: %s}\n  - {domain: "
 	    "money, need: met}\n", rnd(2) ? "unmet" : "met");
-	fprintf(f, "assessments:\n");
-	n = 2 + (int)rnd(8);
-	for (k = 0; k < n; k++) {
-		fprintf(f, "  - {id: a%d, instrument: phq-9, date: %s, "
-		    "answers: [", k + 1, day(opened + k * 60, a));
-		for (g = 0; g < 9; g++)
-			fprintf(f, "%s%u", g ? ", " : "", rnd(4));
-		fprintf(f, "]}\n");
-	}
+	assessments(f, opened);
 	fprintf(f, "goals:\n");
 	ng = 1 + (int)rnd(4);
 	for (g = 0; g < ng; g++) {
+		int target = opened + 90 + (int)rnd(600), due;
+
 		fprintf(f, "  - id: g%d\n    domain: %s\n    title: Goal %d "
 		    "about %s\n    target: %s\n    status: %s\n    actions:\n",
 		    g + 1, domains[rnd(7)], g + 1, words[rnd(18)],
-		    day(opened + 90 + (int)rnd(600), a),
-		    rnd(4) ? "active" : "achieved");
+		    day(target, a), target < TODAY - 30 && rnd(5) ?
+		    "achieved" : "active");
 		na = 1 + (int)rnd(4);
 		for (k = 0; k < na; k++) {
+			due = opened + 14 * (k + 1) + (int)rnd(400);
 			fprintf(f, "      - {id: g%d.%d, title: Step %d, owner: "
 			    "%s, due: %s", g + 1, k + 1, k + 1,
-			    rnd(2) ? "client" : "worker",
-			    day(opened + 14 * (k + 1) + (int)rnd(700), a));
-			if (rnd(2))
-				fprintf(f, ", done: %s", day(opened + 14 *
-				    (k + 1), b));
+			    rnd(2) ? "client" : "worker", day(due, a));
+			/* most past steps are done, some early */
+			if (due < TODAY ? rnd(20) > 2 : rnd(5) == 0) {
+				due = due - (int)rnd(10);
+				due = due < opened ? opened : due;
+				fprintf(f, ", done: %s", day(due < TODAY ?
+				    due : TODAY, b));
+			}
 			fprintf(f, "}\n");
 		}
 		fprintf(f, "    progress:\n      - {date: %s, rating: %u}\n",
 		    day(opened + 30, a), rnd(11));
 	}
+	k = TODAY - (int)rnd(100);
+	if (k < opened)
+		k = opened;
 	fprintf(f, "review: {every: 90d, last: %s, next: %s}\n",
-	    day(opened + 600, a), day(opened + 690, b));
+	    day(k, a), day(k + 90, b));
 	if (rnd(3) == 0)
 		fprintf(f, "safety-plan:\n  warning-signs: [not sleeping]\n"
 		    "  coping: [walk]\n  people:\n    - {text: Sister, phone: "
 		    "'07700 900%03u'}\n  reviewed: %s\n", rnd(1000),
 		    day(opened + 10, a));
-	fprintf(f, "referrals:\n  - id: r1\n    service: housing-first-north\n"
-	    "    goal: g1\n    consent: k1\n    history:\n"
-	    "      - {date: %s, status: requested, by: w1}\n"
-	    "      - {date: %s, status: accepted, by: w1}\n"
-	    "    follow-up: %s\n", day(opened + 5, a), day(opened + 20, b),
-	    day(opened + 40 + (int)rnd(700), a));
+	referrals(f, opened);
 	fprintf(f, "contacts:\n");
 	n = 5 + (int)rnd(36);
+	step = (TODAY - opened) / n;
+	step = step < 1 ? 1 : step > 14 ? 14 : step;
 	for (k = 0; k < n; k++) {
 		fprintf(f, "  - date: %s\n    kind: %s\n    minutes: %u\n"
-		    "    note: ", day(opened + k * 14, a), kinds[rnd(6)],
+		    "    note: ", day(opened + k * step, a), kinds[rnd(6)],
 		    10 + rnd(50));
 		sentence(f, 8 + (int)rnd(30));
 		fputc('\n', f);
@@ -161,6 +263,13 @@ main(int argc, char **argv)
 	}
 	snprintf(path, sizeof path, "%s", argv[2]);
 	mkdir(path, 0700);
+	/* the schedule psw-report due reminds by */
+	snprintf(path, sizeof path, "%s/psw.yaml", argv[2]);
+	if ((f = fopen(path, "w")) == NULL || fputs("assessments: {phq-9: "
+	    "4w, gad-7: 4w, core-10: 12w}\n", f) == EOF || fclose(f) != 0) {
+		perror(path);
+		return 5;
+	}
 	snprintf(path, sizeof path, "%s/clients", argv[2]);
 	if (mkdir(path, 0700) < 0 && errno != EEXIST) {
 		perror(path);

@@ -2,84 +2,120 @@
 # run.sh - the benchmark: each psw figure beside its physical floor,
 # measured in the same run on the same files (medians, warm page cache).
 #
-#   sh tests/bench/run.sh [N ...]      default: 2000 20000
+#   sh tests/bench/run.sh [N ...]      default: 2000 20000 100000
 #
 # Builds into build-bench/ (optimised), generates a caseload of N clients
-# with tests/bench/gen, and prints a table in Markdown for the README.
+# with tests/bench/gen, and prints a table in Markdown for the README;
+# progress goes to stderr.  Every time is the median of several runs of
+# tests/bench/runner (fork, exec, wait4), every peak the largest resident
+# set of one run.  The floors:
+#   full build     parse_floor: read and parse every file with libyaml
+#   no-change sync stat_floor: readdir and lstat every file
+#   reports        stat floor + the sqlite3 shell running the very
+#                  statements the report ran (captured by sqltrace.so)
+#   startup        trivial: a program linked like the tools
+# One psw-plan note is compared with the same at the smallest N.
 set -eu
 cd "$(dirname "$0")/../.."
 sh tests/deps.sh
 b=build-bench
 [ -d $b ] || meson setup $b -Dbuildtype=release -Dtests=enabled >/dev/null
 ninja -C $b >/dev/null
+bench=$PWD/$b/tests/bench
 PATH="$PWD/$b/cmd:$PATH"
-export TZ=UTC LC_ALL=C PSW_TODAY=2026-11-28
+export TZ=UTC LC_ALL=C PSW_TODAY=2026-11-28 NO_COLOR=1
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/psw-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 chmod 700 "$tmp"
-sizes=${*:-2000 20000}
+sizes=${*:-2000 20000 100000}
+load=$(cut -d' ' -f1-3 /proc/loadavg)
 
-# ms CMD...: wall time of one run in milliseconds (3 decimals)
-ms() {
-	t0=$(date +%s%N)
-	"$@" >/dev/null 2>&1 || true
-	t1=$(date +%s%N)
-	echo "$t0 $t1" | awk '{ printf "%.3f\n", ($2 - $1) / 1e6 }'
+say() { echo "run.sh: $*" >&2; }
+# run RUNS [runner options] CMD...: "median_ms peak_MB"
+run() { "$bench/runner" "$@"; }
+# row FIGURE PSW FLOOR TARGET: one table row; PSW and FLOOR are "ms MB"
+# (FLOOR "-" when there is none); TARGET is the largest ratio allowed
+# ("-" for none; "+2" for at most 2 ms more).
+row() {
+	echo "$2 $3" | awk -v n="$n" -v mb="$mb" -v what="$1" -v t="$4" '{
+		ms = $1; peak = $2; f = $3
+		ratio = (f != "-" && f > 0) ? sprintf("%.2f", ms / f) : ""
+		fl = f != "-" ? sprintf("%.1f", f) : ""
+		ok = ""
+		if (t ~ /^\+/)
+			ok = (ms - f <= t + 0 ? "yes" : "no") " (" t " ms)"
+		else if (t != "-" && ratio != "")
+			ok = (ratio + 0 <= t + 0 ? "yes" : "no") " (<= " t ")"
+		printf "| %d | %d | %s | %.1f | %s | %s | %s | %.1f |\n",
+		    n, mb, what, ms, fl, ratio, ok, peak
+	}'
 }
-# median RUNS CMD...
-median() {
-	runs=$1
-	shift
-	i=0
-	: >"$tmp/times"
-	while [ $i -lt "$runs" ]; do
-		ms "$@" >>"$tmp/times"
-		i=$((i + 1))
-	done
-	sort -n "$tmp/times" | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
-}
-# peak RSS in MB of one run
-peak() {
-	/usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1 | awk '{ printf "%.1f", $1 / 1024 }'
-}
-rebuild() {
-	rm -f "$PSW_HOME"/index.db*
-	psw-plan list --worker nobody -q
-}
-floor_parse() {
-	find "$PSW_HOME/clients" -name '*.yaml' | "$b/tests/bench/parse_floor"
+# the statements a report ran, less the sync's own (schema, files, meta)
+queries() {
+	rm -f "$tmp/trace"
+	PSW_BENCH_SQL="$tmp/trace" LD_PRELOAD="$bench/sqltrace.so" "$@" \
+	    >/dev/null 2>&1 || true
+	awk 'BEGIN { RS = ";\n" }
+	    /sqlite_schema|^PRAGMA|FROM meta|service_files|FROM files|^BEGIN|^COMMIT|^ROLLBACK/ { next }
+	    { print $0 ";" }' "$tmp/trace"
 }
 
-echo "| N | MB of YAML | figure | psw ms | floor ms | ratio | psw peak MB |"
-echo "| ---: | ---: | --- | ---: | ---: | ---: | ---: |"
+echo "| N | MB of YAML | figure | psw ms | floor ms | ratio | target met | peak MB |"
+echo "| ---: | ---: | --- | ---: | ---: | ---: | --- | ---: |"
+note0=
 for n in $sizes; do
 	export PSW_HOME="$tmp/n$n"
-	"$b/tests/bench/gen" "$n" "$PSW_HOME"
+	say "N=$n: generating"
+	"$bench/gen" "$n" "$PSW_HOME"
 	mb=$(du -sm "$PSW_HOME/clients" | cut -f1)
-	row() {
-		awk -v n="$n" -v mb="$mb" -v what="$1" -v a="$2" -v f="$3" -v m="$4" \
-		    'BEGIN { printf "| %d | %d | %s | %.1f | %.1f | %.2f | %s |\n", n, mb, what, a, f, (f > 0 ? a / f : 0), m }'
-	}
-	cat "$PSW_HOME"/clients/*.yaml >/dev/null	# warm the page cache
-	runs=3
-	[ "$n" -le 5000 ] && runs=5
-	fp=$(median $runs floor_parse)
-	fb=$(median $runs rebuild)
-	row "full index build (floor: libyaml parse only)" "$fb" "$fp" "$(peak sh -c "rm -f '$PSW_HOME'/index.db*; psw-plan list --worker nobody -q")"
-	psw-plan list -q >/dev/null
-	fs=$(median 9 "$b/tests/bench/stat_floor" "$PSW_HOME/clients")
-	ns=$(median 9 psw-plan list --worker nobody)
-	row "no-change sync (floor: readdir + lstat)" "$ns" "$fs" "$(peak psw-plan list --worker nobody)"
-	q="select id, name, status, worker, opened from clients order by id"
-	fq=$(median 9 sqlite3 "$PSW_HOME/index.db" "$q")
-	lq=$(median 9 psw-plan list --format tsv)
-	row "list, warm (floor: stat floor + sqlite3 shell query)" "$lq" "$(echo "$fq $fs" | awk '{ print $1 + $2 }')" "$(peak psw-plan list --format tsv)"
-	w=$(median 9 psw-plan note c000001 -q "a benchmark note")
-	row "one psw-plan note (floor: none; must not grow with N)" "$w" 0 "$(peak psw-plan note c000001 -q x)"
-	v=$(median 9 psw-plan --version)
-	t=$(median 9 /bin/true)
-	row "psw-plan --version (floor: /bin/true)" "$v" "$t" "$(peak psw-plan --version)"
+	find "$PSW_HOME/clients" -name '*.yaml' >"$tmp/list"
+	cat "$PSW_HOME"/psw.yaml "$tmp/list" >/dev/null
+	xargs cat <"$tmp/list" >/dev/null	# warm the page cache
+	rb=3 r=9
+	[ "$n" -le 5000 ] && rb=5
+	[ "$n" -ge 50000 ] && rb=1 r=5
+
+	say "N=$n: full build ($rb runs, and as many of the parse floor)"
+	fp=$(run -i "$tmp/list" $rb "$bench/parse_floor")
+	fb=$(run -p "rm -f '$PSW_HOME'/index.db*" $rb \
+	    psw-plan list --worker nobody -q)
+	row "full index build (floor: libyaml parse only)" "$fb" "$fp" 1.2
+
+	say "N=$n: no-change sync"
+	psw-plan list -q >/dev/null 2>&1
+	fs=$(run $r "$bench/stat_floor" "$PSW_HOME/clients")
+	ns=$(run $r psw-plan list --worker nobody)
+	row "no-change sync (floor: readdir + lstat)" "$ns" "$fs" 1.3
+	sms=${fs% *}
+
+	for rep in "due --within 7d" weekly caseload outcomes; do
+		say "N=$n: psw-report $rep"
+		# shellcheck disable=SC2086
+		queries psw-report $rep >"$tmp/q.sql"
+		fq=$(run -i "$tmp/q.sql" $r sqlite3 -readonly "$PSW_HOME/index.db")
+		# shellcheck disable=SC2086
+		pr=$(run $r psw-report $rep)
+		t=-
+		[ "$rep" = "due --within 7d" ] && t=1.3
+		row "\`psw-report $rep\`, warm (floor: stat + sqlite3 shell, $(grep -c . "$tmp/q.sql") statements)" \
+		    "$pr" "$(echo "$fq $sms" | awk '{ printf "%.3f %s", $1 + $3, $2 }')" $t
+	done
+
+	say "N=$n: one psw-plan note"
+	w=$(run $r psw-plan note c000001 -q "a benchmark note")
+	if [ -z "$note0" ]; then
+		note0=$w n0=$n
+		row "one \`psw-plan note\` (beside itself at N=$n0)" "$w" - -
+	else
+		row "one \`psw-plan note\` (floor: the same at N=$n0)" "$w" "$note0" 2
+	fi
+
+	say "N=$n: startup"
+	v=$(run $r psw-report --version)
+	t=$(run $r "$bench/trivial")
+	row "\`psw-report --version\` (floor: a trivial program linked the same way)" \
+	    "$v" "$t" +2
 	rm -rf "$PSW_HOME"
 done
 echo
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr); $(date -u +%Y-%m-%d)"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr); $(date -u '+%Y-%m-%d %H:%M') UTC; load before the run: $load"

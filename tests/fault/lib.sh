@@ -13,6 +13,12 @@
 
 rel_list="$PSW_SRC/tests/fault/commands.txt"
 
+# The clients readers.txt names: rel_fixture's, unless a harness with
+# another fixture sets its own.
+RID=${RID:-alex-m}
+RID2=${RID2:-bo-k}
+export RID RID2
+
 rel_commands() {
 	grep -v '^#' "$rel_list" | grep -v '^[[:space:]]*$'
 }
