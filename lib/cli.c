@@ -206,6 +206,10 @@ psw_cli_finish(struct psw_cli *cli, int rc)
 	cli->index_open = cli->store_open = 0;
 	if (fflush(stdout) == EOF || ferror(stdout))
 		err = errno ? errno : EIO;
+	if (rc == 0 && psw_out_oom()) {
+		put_msgf(cli, "out of memory (the output is incomplete)");
+		return PSW_EIO;
+	}
 	if (err != 0 && err != EPIPE) {
 		fprintf(stderr, "%s: cannot write output: %s\n", cli->prog,
 		    strerror(err));

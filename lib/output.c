@@ -691,12 +691,22 @@ psw_table_new(struct psw_out *o, const struct psw_column *cols,
 	return t;
 }
 
+static int out_oom;
+
+int
+psw_out_oom(void)
+{
+	return out_oom;
+}
+
 /* Remember the first failure's errno; returns -1. */
 static int
 table_fail(struct psw_table *t)
 {
 	if (errno == 0)
 		errno = EIO;
+	if (errno == ENOMEM)
+		out_oom = 1;
 	if (t->err == 0)
 		t->err = errno;
 	return -1;

@@ -58,6 +58,13 @@ struct psw_out {
  */
 void psw_out_init(struct psw_out *o, FILE *fp, enum psw_format fmt);
 
+/*
+ * 1 when a table could not be written for lack of memory (in this
+ * process, so far): psw_cli_finish() then fails the command, whatever
+ * the command did with the table's return value.
+ */
+int psw_out_oom(void);
+
 enum psw_col_type {
 	PSW_COL_STR = 0,	/* json string */
 	PSW_COL_INT,		/* json number (the cell holds decimal digits) */

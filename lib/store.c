@@ -3,6 +3,7 @@
  * writes, permissions and the audit log.
  */
 #include <sys/file.h>
+#include <sys/time.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -590,6 +591,75 @@ put_lock_file(const char *path, const char *s, size_t n, struct psw_lock *lk)
 	return close(fd);
 }
 
+/* The gate of lock path: "x.yaml.lock" -> "x.yaml.gate.lock". */
+static int
+gate_open(const char *path)
+{
+	char gate[PATH_MAX];
+	size_t n = strlen(path);
+
+	if (n >= 5 && strcmp(path + n - 5, ".lock") == 0)
+		n -= 5;
+	if (n + sizeof ".gate.lock" > sizeof gate)
+		return -1;
+	memcpy(gate, path, n);
+	memcpy(gate + n, ".gate.lock", sizeof ".gate.lock");
+	return open(gate, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+}
+
+static void
+gate_alarm(int sig)
+{
+	(void)sig;		/* only to interrupt flock() */
+}
+
+/*
+ * Wait on the gate for at most ms: 1 when the holder released it (or
+ * died), 0 when nobody holds it (the holder does not use the gate: the
+ * caller polls), -1 when the time ran out or the gate cannot be used.
+ */
+static int
+gate_wait(int gate, long long ms)
+{
+	struct sigaction sa, old_sa;
+	struct itimerval it, old_it;
+	int rc, err;
+
+	if (gate < 0)
+		return -1;
+	if (flock(gate, LOCK_EX | LOCK_NB) == 0) {
+		flock(gate, LOCK_UN);
+		return 0;
+	}
+	if (errno != EWOULDBLOCK || ms <= 0)
+		return -1;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = gate_alarm;	/* no SA_RESTART: flock gets EINTR */
+	sigemptyset(&sa.sa_mask);
+	memset(&it, 0, sizeof it);
+	it.it_value.tv_sec = (time_t)(ms / 1000);
+	it.it_value.tv_usec = (suseconds_t)(ms % 1000 * 1000);
+	if (sigaction(SIGALRM, &sa, &old_sa) < 0)
+		return -1;
+	if (setitimer(ITIMER_REAL, &it, &old_it) < 0) {
+		sigaction(SIGALRM, &old_sa, NULL);
+		return -1;
+	}
+	rc = flock(gate, LOCK_EX);
+	err = errno;
+	memset(&it, 0, sizeof it);
+	setitimer(ITIMER_REAL, &it, NULL);
+	sigaction(SIGALRM, &old_sa, NULL);
+	if (old_it.it_value.tv_sec != 0 || old_it.it_value.tv_usec != 0)
+		setitimer(ITIMER_REAL, &old_it, NULL);
+	if (rc < 0) {
+		errno = err;
+		return -1;
+	}
+	flock(gate, LOCK_UN);
+	return 1;
+}
+
 int
 psw_lock_take(const struct psw_store *st, struct psw_lock *lk,
     const char *path, int timeout_ms, struct psw_err *e)
@@ -600,8 +670,11 @@ psw_lock_take(const struct psw_store *st, struct psw_lock *lk,
 	int len;
 
 	lk->held = 0;
+	lk->gate = -1;
 	if ((lk->path = strdup(path)) == NULL)
 		return psw_error(e, PSW_EIO, "out of memory");
+	/* Best effort: without the gate, waiters poll. */
+	lk->gate = gate_open(path);
 	if (gethostname(host, sizeof host) < 0)
 		snprintf(host, sizeof host, "unknown");
 	host[sizeof host - 1] = '\0';
@@ -647,13 +720,24 @@ psw_lock_take(const struct psw_store *st, struct psw_lock *lk,
 			cleanup_del(mine);
 			goto fail;
 		}
+		/* Woken by the holder's release: try again at once. */
+		if (gate_wait(lk->gate, deadline - now_ms()) == 1) {
+			wait = 1;
+			continue;
+		}
 		{
 			struct timespec ts = { 0, wait * 1000000L };
 
 			nanosleep(&ts, NULL);
 		}
-		if (wait < 50)
+		if (wait < 8)
 			wait *= 2;
+	}
+	/* Hold the gate while holding the lock, so waiters can block on
+	 * it; a waiter holds it only for an instant. */
+	if (lk->gate >= 0 && flock(lk->gate, LOCK_EX) < 0) {
+		close(lk->gate);
+		lk->gate = -1;
 	}
 	cleanup_add(path);
 	unlink(mine);
@@ -661,6 +745,9 @@ psw_lock_take(const struct psw_store *st, struct psw_lock *lk,
 	lk->held = 1;
 	return 0;
 fail:
+	if (lk->gate >= 0)
+		close(lk->gate);
+	lk->gate = -1;
 	free(lk->path);
 	lk->path = NULL;
 	return -e->code;
@@ -682,6 +769,10 @@ psw_lock_release(struct psw_lock *lk)
 		    sb.st_dev == lk->dev)
 			unlink(lk->path);
 	}
+	/* Then open the gate: waiters wake and find the lock gone. */
+	if (lk->gate >= 0)
+		close(lk->gate);
+	lk->gate = -1;
 	free(lk->path);
 	lk->path = NULL;
 	lk->held = 0;

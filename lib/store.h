@@ -100,6 +100,7 @@ struct psw_lock {
 	int held;
 	dev_t dev;		/* identity of our lock file, so release */
 	ino_t ino;		/* never removes someone else's */
+	int gate;		/* descriptor of the wait gate, or -1 */
 };
 
 /*
@@ -108,6 +109,13 @@ struct psw_lock {
  * live one is waited for up to timeout_ms, then -PSW_ELOCKED naming the
  * lock and its age.  Held locks are removed on SIGINT, SIGTERM, SIGHUP
  * and SIGQUIT as well as by psw_lock_release().
+ *
+ * Waiting is not polling: the holder also holds flock() on a gate file
+ * beside the lock (`path` with ".gate.lock" in place of ".lock", kept,
+ * empty), and a waiter blocks in flock() on the gate, so the kernel wakes
+ * it the moment the holder is done (or dies) and a waiter is not starved
+ * by writers that come and go faster than a poll.  Where the gate cannot
+ * be used the waiter polls with a short backoff.
  */
 int psw_lock_take(const struct psw_store *st, struct psw_lock *lk,
     const char *path, int timeout_ms, struct psw_err *e);
