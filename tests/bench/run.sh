@@ -73,7 +73,7 @@ for n in $sizes; do
 	xargs cat <"$tmp/list" >/dev/null	# warm the page cache
 	rb=3 r=9
 	[ "$n" -le 5000 ] && rb=5
-	[ "$n" -ge 50000 ] && rb=1 r=5
+	[ "$n" -ge 50000 ] && rb=1 r=3
 
 	say "N=$n: full build ($rb runs, and as many of the parse floor)"
 	fp=$(run -i "$tmp/list" $rb "$bench/parse_floor")
