@@ -25,6 +25,10 @@
 #define PSW_STR_(x) #x
 #define PSW_STR(x) PSW_STR_(x)
 
+/* The page cache of queries: big enough for the working set of a large
+ * caseload's reports (SQLite's default of 2 MB is not). */
+#define CACHE_KB "-16000"
+
 /* The schema, one statement a string (C limits string literal length). */
 static const char *const schema_sql[] = {
 "CREATE TABLE files("
@@ -521,7 +525,7 @@ open_db(struct psw_index *ix, struct psw_err *e)
 	sqlite3_busy_timeout(ix->db, 10000);
 	rc = sqlite3_exec(ix->db, "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = NORMAL;"
-	    "PRAGMA cache_size = -16000;"
+	    "PRAGMA cache_size = " CACHE_KB ";"
 	    "PRAGMA foreign_keys = OFF;", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return rc;
@@ -1439,7 +1443,7 @@ apply_one(struct psw_index *ix, struct puts *p, const struct entry *en,
  * k % POOL_WINDOW, so at most POOL_WINDOW parsed clients wait in memory,
  * and the writer takes them in folder order.
  */
-#define POOL_WINDOW	64
+#define POOL_WINDOW	16
 #define POOL_MIN	32	/* fewer changed files: parse in this thread */
 #define POOL_THREADS	8
 
@@ -1773,8 +1777,11 @@ sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
 		fresh = nremoved == 0 && ix->rebuilt && j >= POOL_MIN &&
 		    index_empty(ix);
 		/* A fresh build inserts without the secondary indexes and
-		 * the guard's triggers, then makes them once. */
-		if (fresh)
+		 * the guard's triggers, then makes them once.  Rows go in
+		 * in key order and the indexes are made by sorting: a small
+		 * page cache does, and keeps memory low. */
+		if (fresh && (rc = sqlite3_exec(ix->db, "PRAGMA cache_size = "
+		    "-4000", NULL, NULL, NULL)) == SQLITE_OK)
 			rc = secondary_indexes(ix->db, 1);
 		if (rc == SQLITE_OK && fresh)
 			rc = guard_triggers(ix->db, 1);
@@ -1784,6 +1791,9 @@ sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
 			rc = secondary_indexes(ix->db, 0);
 		if (rc == SQLITE_OK && fresh)
 			rc = guard_triggers(ix->db, 0);
+		if (fresh)
+			sqlite3_exec(ix->db, "PRAGMA cache_size = " CACHE_KB,
+			    NULL, NULL, NULL);
 	}
 	if (rc == SQLITE_OK)
 		rc = guard_level(ix->db, level);
