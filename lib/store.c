@@ -591,19 +591,43 @@ put_lock_file(const char *path, const char *s, size_t n, struct psw_lock *lk)
 	return close(fd);
 }
 
-/* The gate of lock path: "x.yaml.lock" -> "x.yaml.gate.lock". */
+/*
+ * The gate of lock path: "home/clients/x.yaml.lock" ->
+ * "home/.gates/clients.x.yaml"
+ * (a folder of its own, 0700, so that gates, which are kept, never sit
+ * among the client files, not even for an id that has none).
+ */
 static int
-gate_open(const char *path)
+gate_open(const struct psw_store *st, const char *path)
 {
-	char gate[PATH_MAX];
-	size_t n = strlen(path);
+	char gate[PATH_MAX], *p;
+	const char *base = strrchr(path, '/');
+	size_t n;
+	int len;
 
-	if (n >= 5 && strcmp(path + n - 5, ".lock") == 0)
+	/* Keep the lock's folder in the name: clients/x and services/x
+	 * have gates of their own. */
+	if (base != NULL && base > path) {
+		const char *dir = base - 1;
+
+		while (dir > path && dir[-1] != '/')
+			dir--;
+		base = dir;
+	} else
+		base = base != NULL ? base + 1 : path;
+	n = strlen(base);
+	if (n >= 5 && strcmp(base + n - 5, ".lock") == 0)
 		n -= 5;
-	if (n + sizeof ".gate.lock" > sizeof gate)
+	len = snprintf(gate, sizeof gate, "%s/.gates", st->home);
+	if (len < 0 || (size_t)len + n + 2 > sizeof gate)
 		return -1;
-	memcpy(gate, path, n);
-	memcpy(gate + n, ".gate.lock", sizeof ".gate.lock");
+	if (mkdir(gate, 0700) < 0 && errno != EEXIST)
+		return -1;
+	snprintf(gate + len, sizeof gate - (size_t)len, "/%.*s", (int)n,
+	    base);
+	for (p = gate + len + 1; *p != '\0'; p++)
+		if (*p == '/')
+			*p = '.';
 	return open(gate, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 }
 
@@ -674,7 +698,7 @@ psw_lock_take(const struct psw_store *st, struct psw_lock *lk,
 	if ((lk->path = strdup(path)) == NULL)
 		return psw_error(e, PSW_EIO, "out of memory");
 	/* Best effort: without the gate, waiters poll. */
-	lk->gate = gate_open(path);
+	lk->gate = gate_open(st, path);
 	if (gethostname(host, sizeof host) < 0)
 		snprintf(host, sizeof host, "unknown");
 	host[sizeof host - 1] = '\0';
