@@ -965,7 +965,7 @@ replace_if_same(struct psw_cli *cli, const char *id, const char *path,
     size_t len, const struct psw_client *c, struct psw_err *e)
 {
 	struct psw_buf now = PSW_BUF_INIT;
-	struct psw_lock lk = { NULL, 0, 0, 0 };
+	struct psw_lock lk = { NULL, 0, 0, 0, -1 };
 	struct psw_index ix;
 	struct psw_err ie;
 	char lockpath[4200];

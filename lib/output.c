@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "output.h"
 
 #define JSON_DEPTH	((int)sizeof(((struct psw_json *)0)->first))
@@ -357,9 +358,90 @@ psw_text_width(const char *s)
 
 /* --- Escapers for the script formats ---------------------------------- */
 
-/* Write s as a tsv value: tab, newline, CR and backslash escaped. */
+/* Is fp a terminal?  Asked once per stream, not once per cell. */
+static int
+on_tty(FILE *fp)
+{
+	static FILE *last;
+	static int tty;
+
+	if (fp != last) {
+		last = fp;
+		tty = isatty(fileno(fp)) == 1;
+	}
+	return tty;
+}
+
+/*
+ * On a terminal, a copy of s with the characters psw_put_text() escapes
+ * (but tab, newline and CR, which each format handles) replaced by its
+ * escapes, so a script format shown on a terminal never drives it; NULL
+ * when s can be written as it is (or not on a terminal, or no memory).
+ * A pipe or a file gets the bytes unchanged: the formats are contracts.
+ */
+static char *
+tty_safe(FILE *fp, const char *s)
+{
+	const unsigned char *p;
+	struct psw_buf b = PSW_BUF_INIT;
+	struct unit u;
+	int any = 0;
+
+	if (s == NULL || !on_tty(fp))
+		return NULL;
+	for (p = (const unsigned char *)s; *p != '\0'; p += u.len) {
+		text_unit(p, &u);
+		if (u.esc[0] != '\0' && *p != '\t' && *p != '\n' &&
+		    *p != '\r') {
+			any = 1;
+			psw_buf_adds(&b, u.esc);
+		} else
+			psw_buf_add(&b, p, u.len);
+	}
+	if (!any || b.oom) {
+		psw_buf_release(&b);
+		return NULL;
+	}
+	return psw_buf_detach(&b);
+}
+
+static int put_tsv_raw(FILE *, const char *);
+static int put_csv_raw(FILE *, const char *);
+static int put_md_raw(FILE *, const char *);
+
 int
 psw_put_tsv(FILE *fp, const char *s)
+{
+	char *safe = tty_safe(fp, s);
+	int rc = put_tsv_raw(fp, safe != NULL ? safe : s);
+
+	free(safe);
+	return rc;
+}
+
+int
+psw_put_csv(FILE *fp, const char *s)
+{
+	char *safe = tty_safe(fp, s);
+	int rc = put_csv_raw(fp, safe != NULL ? safe : s);
+
+	free(safe);
+	return rc;
+}
+
+int
+psw_put_md(FILE *fp, const char *s)
+{
+	char *safe = tty_safe(fp, s);
+	int rc = put_md_raw(fp, safe != NULL ? safe : s);
+
+	free(safe);
+	return rc;
+}
+
+/* Write s as a tsv value: tab, newline, CR and backslash escaped. */
+static int
+put_tsv_raw(FILE *fp, const char *s)
 {
 	const char *p, *run, *esc;
 
@@ -391,8 +473,8 @@ psw_put_tsv(FILE *fp, const char *s)
 }
 
 /* Write s as an RFC 4180 field, quoted only when it must be. */
-int
-psw_put_csv(FILE *fp, const char *s)
+static int
+put_csv_raw(FILE *fp, const char *s)
 {
 	const char *p, *run;
 	size_t len;
@@ -521,8 +603,8 @@ psw_put_html(FILE *fp, const char *s)
 }
 
 /* Write s as Markdown inline text; newlines become <br>. */
-int
-psw_put_md(FILE *fp, const char *s)
+static int
+put_md_raw(FILE *fp, const char *s)
 {
 	const char *p, *run;
 
