@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "output.h"
 
 #define JSON_DEPTH	((int)sizeof(((struct psw_json *)0)->first))
@@ -357,24 +358,96 @@ psw_text_width(const char *s)
 
 /* --- Escapers for the script formats ---------------------------------- */
 
+/* Is fp a terminal?  Asked once per stream, not once per cell. */
+static int
+on_tty(FILE *fp)
+{
+	static FILE *last;
+	static int tty;
+
+	if (fp != last) {
+		last = fp;
+		tty = isatty(fileno(fp)) == 1;
+	}
+	return tty;
+}
+
 /*
- * Write s as a tsv value: tab, newline, CR and backslash escaped, and
- * every other control, escape or bidi character as psw_put_text() shows
- * it (\x1b, \u202e), so that no tsv ever drives a terminal; the escapes
- * are unambiguous because a backslash itself is escaped.
+ * On a terminal, a copy of s with the characters psw_put_text() escapes
+ * (but tab, newline and CR, which each format handles) replaced by its
+ * escapes, so a script format shown on a terminal never drives it; NULL
+ * when s can be written as it is (or not on a terminal, or no memory).
+ * A pipe or a file gets the bytes unchanged: the formats are contracts.
  */
+static char *
+tty_safe(FILE *fp, const char *s)
+{
+	const unsigned char *p;
+	struct psw_buf b = PSW_BUF_INIT;
+	struct unit u;
+	int any = 0;
+
+	if (s == NULL || !on_tty(fp))
+		return NULL;
+	for (p = (const unsigned char *)s; *p != '\0'; p += u.len) {
+		text_unit(p, &u);
+		if (u.esc[0] != '\0' && *p != '\t' && *p != '\n' &&
+		    *p != '\r') {
+			any = 1;
+			psw_buf_adds(&b, u.esc);
+		} else
+			psw_buf_add(&b, p, u.len);
+	}
+	if (!any || b.oom) {
+		psw_buf_release(&b);
+		return NULL;
+	}
+	return psw_buf_detach(&b);
+}
+
+static int put_tsv_raw(FILE *, const char *);
+static int put_csv_raw(FILE *, const char *);
+static int put_md_raw(FILE *, const char *);
+
 int
 psw_put_tsv(FILE *fp, const char *s)
 {
-	const unsigned char *p, *run;
-	const char *esc;
-	struct unit u;
+	char *safe = tty_safe(fp, s);
+	int rc = put_tsv_raw(fp, safe != NULL ? safe : s);
+
+	free(safe);
+	return rc;
+}
+
+int
+psw_put_csv(FILE *fp, const char *s)
+{
+	char *safe = tty_safe(fp, s);
+	int rc = put_csv_raw(fp, safe != NULL ? safe : s);
+
+	free(safe);
+	return rc;
+}
+
+int
+psw_put_md(FILE *fp, const char *s)
+{
+	char *safe = tty_safe(fp, s);
+	int rc = put_md_raw(fp, safe != NULL ? safe : s);
+
+	free(safe);
+	return rc;
+}
+
+/* Write s as a tsv value: tab, newline, CR and backslash escaped. */
+static int
+put_tsv_raw(FILE *fp, const char *s)
+{
+	const char *p, *run, *esc;
 
 	if (s == NULL)
 		return 0;
-	p = run = (const unsigned char *)s;
-	while (*p != '\0') {
-		u.len = 1;
+	for (p = run = s; *p != '\0'; p++) {
 		switch (*p) {
 		case '\t':
 			esc = "\\t";
@@ -389,24 +462,19 @@ psw_put_tsv(FILE *fp, const char *s)
 			esc = "\\\\";
 			break;
 		default:
-			text_unit(p, &u);
-			esc = u.esc[0] != '\0' ? u.esc : NULL;
-			break;
+			continue;
 		}
-		if (esc != NULL) {
-			if (put_n(fp, run, (size_t)(p - run)) == EOF ||
-			    put_s(fp, esc) == EOF)
-				return EOF;
-			run = p + u.len;
-		}
-		p += u.len;
+		if (put_n(fp, run, (size_t)(p - run)) == EOF ||
+		    put_s(fp, esc) == EOF)
+			return EOF;
+		run = p + 1;
 	}
 	return put_n(fp, run, (size_t)(p - run));
 }
 
 /* Write s as an RFC 4180 field, quoted only when it must be. */
-int
-psw_put_csv(FILE *fp, const char *s)
+static int
+put_csv_raw(FILE *fp, const char *s)
 {
 	const char *p, *run;
 	size_t len;
@@ -535,43 +603,27 @@ psw_put_html(FILE *fp, const char *s)
 }
 
 /* Write s as Markdown inline text; newlines become <br>. */
-int
-psw_put_md(FILE *fp, const char *s)
+static int
+put_md_raw(FILE *fp, const char *s)
 {
-	const unsigned char *p, *run;
-	struct unit u;
+	const char *p, *run;
 
 	if (s == NULL)
 		return 0;
-	p = run = (const unsigned char *)s;
-	while (*p != '\0') {
-		u.len = 1;
-		if (*p == '\r' || *p == '\n') {
-			if (put_n(fp, run, (size_t)(p - run)) == EOF)
+	for (p = run = s; *p != '\0'; p++) {
+		if (strchr("\\`*_[]<>|#", *p) == NULL && *p != '\n' &&
+		    *p != '\r')
+			continue;
+		if (put_n(fp, run, (size_t)(p - run)) == EOF)
+			return EOF;
+		run = p + 1;
+		if (*p == '\r' && p[1] == '\n')
+			continue;	/* the \n writes the break */
+		if (*p == '\n' || *p == '\r') {
+			if (put_s(fp, "<br>") == EOF)
 				return EOF;
-			run = p + 1;
-			/* CR LF is one break, written at the LF */
-			if (!(*p == '\r' && p[1] == '\n') &&
-			    put_s(fp, "<br>") == EOF)
-				return EOF;
-		} else if (strchr("\\`*_[]<>|#", *p) != NULL) {
-			if (put_n(fp, run, (size_t)(p - run)) == EOF ||
-			    putc('\\', fp) == EOF || putc(*p, fp) == EOF)
-				return EOF;
-			run = p + 1;
-		} else {
-			/* control, escape and bidi characters as text shows
-			 * them: a document never drives a terminal */
-			text_unit(p, &u);
-			if (u.esc[0] != '\0') {
-				if (put_n(fp, run, (size_t)(p - run)) == EOF ||
-				    putc('\\', fp) == EOF ||
-				    put_s(fp, u.esc) == EOF)
-					return EOF;
-				run = p + u.len;
-			}
-		}
-		p += u.len;
+		} else if (putc('\\', fp) == EOF || putc(*p, fp) == EOF)
+			return EOF;
 	}
 	return put_n(fp, run, (size_t)(p - run));
 }

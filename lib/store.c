@@ -567,8 +567,9 @@ out:
 
 /*
  * Write a lock's content to path (a new private file) and remember the
- * file's identity in lk, so release removes only this file.  0, or -1
- * with errno set.
+ * file's identity in lk, so release removes only this file.  The file
+ * stays open in lk->fd with flock() held on it, so that waiters can
+ * block on it (psw_lock_take).  0, or -1 with errno set.
  */
 static int
 put_lock_file(const char *path, const char *s, size_t n, struct psw_lock *lk)
@@ -588,47 +589,11 @@ put_lock_file(const char *path, const char *s, size_t n, struct psw_lock *lk)
 	}
 	lk->dev = sb.st_dev;
 	lk->ino = sb.st_ino;
-	return close(fd);
-}
-
-/*
- * The gate of lock path: "home/clients/x.yaml.lock" ->
- * "home/.gates/clients.x.yaml"
- * (a folder of its own, 0700, so that gates, which are kept, never sit
- * among the client files, not even for an id that has none).
- */
-static int
-gate_open(const struct psw_store *st, const char *path)
-{
-	char gate[PATH_MAX], *p;
-	const char *base = strrchr(path, '/');
-	size_t n;
-	int len;
-
-	/* Keep the lock's folder in the name: clients/x and services/x
-	 * have gates of their own. */
-	if (base != NULL && base > path) {
-		const char *dir = base - 1;
-
-		while (dir > path && dir[-1] != '/')
-			dir--;
-		base = dir;
-	} else
-		base = base != NULL ? base + 1 : path;
-	n = strlen(base);
-	if (n >= 5 && strcmp(base + n - 5, ".lock") == 0)
-		n -= 5;
-	len = snprintf(gate, sizeof gate, "%s/.gates", st->home);
-	if (len < 0 || (size_t)len + n + 2 > sizeof gate)
-		return -1;
-	if (mkdir(gate, 0700) < 0 && errno != EEXIST)
-		return -1;
-	snprintf(gate + len, sizeof gate - (size_t)len, "/%.*s", (int)n,
-	    base);
-	for (p = gate + len + 1; *p != '\0'; p++)
-		if (*p == '/')
-			*p = '.';
-	return open(gate, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	/* Nobody else has this file yet: this never waits.  Without
+	 * flock (some network filesystems) waiters poll instead. */
+	(void)flock(fd, LOCK_EX | LOCK_NB);
+	lk->fd = fd;
+	return 0;
 }
 
 static void
@@ -637,20 +602,33 @@ gate_alarm(int sig)
 	(void)sig;		/* only to interrupt flock() */
 }
 
+static int gate_block(int, long long);
+
 /*
- * Wait on the gate for at most ms: 1 when the holder released it (or
- * died), 0 when nobody holds it (the holder does not use the gate: the
- * caller polls), -1 when the time ran out or the gate cannot be used.
+ * Wait for the holder of the lock file at path, for at most ms: 1 when
+ * it released the lock (or died) or the lock is gone, 0 when nobody
+ * holds flock() on it (a holder that does not use it: the caller polls),
+ * -1 when the time ran out or the file cannot be used.
  */
 static int
-gate_wait(int gate, long long ms)
+gate_wait(const char *path, long long ms)
+{
+	int gate, rc;
+
+	if ((gate = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		return errno == ENOENT ? 1 : -1;
+	rc = gate_block(gate, ms);
+	close(gate);
+	return rc;
+}
+
+static int
+gate_block(int gate, long long ms)
 {
 	struct sigaction sa, old_sa;
 	struct itimerval it, old_it;
 	int rc, err;
 
-	if (gate < 0)
-		return -1;
 	if (flock(gate, LOCK_EX | LOCK_NB) == 0) {
 		flock(gate, LOCK_UN);
 		return 0;
@@ -694,11 +672,9 @@ psw_lock_take(const struct psw_store *st, struct psw_lock *lk,
 	int len;
 
 	lk->held = 0;
-	lk->gate = -1;
+	lk->fd = -1;
 	if ((lk->path = strdup(path)) == NULL)
 		return psw_error(e, PSW_EIO, "out of memory");
-	/* Best effort: without the gate, waiters poll. */
-	lk->gate = gate_open(st, path);
 	if (gethostname(host, sizeof host) < 0)
 		snprintf(host, sizeof host, "unknown");
 	host[sizeof host - 1] = '\0';
@@ -745,7 +721,7 @@ psw_lock_take(const struct psw_store *st, struct psw_lock *lk,
 			goto fail;
 		}
 		/* Woken by the holder's release: try again at once. */
-		if (gate_wait(lk->gate, deadline - now_ms()) == 1) {
+		if (gate_wait(path, deadline - now_ms()) == 1) {
 			wait = 1;
 			continue;
 		}
@@ -757,21 +733,15 @@ psw_lock_take(const struct psw_store *st, struct psw_lock *lk,
 		if (wait < 8)
 			wait *= 2;
 	}
-	/* Hold the gate while holding the lock, so waiters can block on
-	 * it; a waiter holds it only for an instant. */
-	if (lk->gate >= 0 && flock(lk->gate, LOCK_EX) < 0) {
-		close(lk->gate);
-		lk->gate = -1;
-	}
 	cleanup_add(path);
 	unlink(mine);
 	cleanup_del(mine);
 	lk->held = 1;
 	return 0;
 fail:
-	if (lk->gate >= 0)
-		close(lk->gate);
-	lk->gate = -1;
+	if (lk->fd >= 0)
+		close(lk->fd);
+	lk->fd = -1;
 	free(lk->path);
 	lk->path = NULL;
 	return -e->code;
@@ -793,10 +763,10 @@ psw_lock_release(struct psw_lock *lk)
 		    sb.st_dev == lk->dev)
 			unlink(lk->path);
 	}
-	/* Then open the gate: waiters wake and find the lock gone. */
-	if (lk->gate >= 0)
-		close(lk->gate);
-	lk->gate = -1;
+	/* Then let go of flock(): waiters wake and find the lock gone. */
+	if (lk->fd >= 0)
+		close(lk->fd);
+	lk->fd = -1;
 	free(lk->path);
 	lk->path = NULL;
 	lk->held = 0;

@@ -100,7 +100,7 @@ struct psw_lock {
 	int held;
 	dev_t dev;		/* identity of our lock file, so release */
 	ino_t ino;		/* never removes someone else's */
-	int gate;		/* descriptor of the wait gate, or -1 */
+	int fd;			/* our lock file, flock()ed, or -1 */
 };
 
 /*
@@ -110,12 +110,11 @@ struct psw_lock {
  * lock and its age.  Held locks are removed on SIGINT, SIGTERM, SIGHUP
  * and SIGQUIT as well as by psw_lock_release().
  *
- * Waiting is not polling: the holder also holds flock() on a gate file
- * beside the lock (`path` with ".gate.lock" in place of ".lock", kept,
- * empty), and a waiter blocks in flock() on the gate, so the kernel wakes
- * it the moment the holder is done (or dies) and a waiter is not starved
- * by writers that come and go faster than a poll.  Where the gate cannot
- * be used the waiter polls with a short backoff.
+ * Waiting is not polling: the holder keeps its lock file open with
+ * flock() held on it, and a waiter blocks in flock() on the same file, so
+ * the kernel wakes it the moment the holder is done (or dies) and a
+ * waiter is not starved by writers that come and go faster than a poll.
+ * Where flock() cannot be used the waiter polls with a short backoff.
  */
 int psw_lock_take(const struct psw_store *st, struct psw_lock *lk,
     const char *path, int timeout_ms, struct psw_err *e);

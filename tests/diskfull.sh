@@ -33,7 +33,8 @@ while IFS='	' read -r client mark cmd; do
 	client=$(rel_subst "$client" 1)
 	mark=$(rel_subst "$mark" 1)
 	cmd=$(rel_subst "$cmd" 1)
-	name=$(rel_name "$cmd")
+	name=$(printf '%s\n' "$cmd" | grep -o 'psw-[a-z]* [a-z-]*' | head -1)
+	name=${name#psw-}
 	f="$work/clients/$client.yaml"
 	problems=
 	free=0
@@ -56,7 +57,8 @@ while IFS='	' read -r client mark cmd; do
 			    p="success without the data"
 		else
 			nfail=$((nfail + 1))
-			nl=$(printf '%s\n' "$err" | grep -c .)
+			# psw's own lines (an editor may say something too).
+			nl=$(printf '%s\n' "$err" | grep -c '^psw-')
 			[ "$rc" -eq 5 ] || p="exit $rc, not 5"
 			[ "$nl" -eq 1 ] || p="$p; $nl lines on stderr: $err"
 			[ -z "$out" ] || p="$p; stdout on failure: $out"

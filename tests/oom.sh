@@ -19,11 +19,11 @@
 # to the sanitizer, so LeakSanitizer checks every failure path for leaks
 # (a leak ends the run with a report: counted as a problem).
 #
-# PSW_OOM_RUNS  values of n per command and mode (default 120: n = 1..40,
-#               then evenly spread up to N); 0 tries every n (the long
-#               form, about 10,000 runs per command)
-# PSW_OOM_MODES "from once" by default
-# PSW_WRAP      a command to run each tool under (valgrind ...)
+# PSW_OOM_RUNS  values of n per command and mode (default 40: n = 1..20,
+#               then evenly spread up to N; 16 in a sanitizer build);
+#               0 tries every n (the long form, about 10,000 runs per
+#               command)
+# PSW_OOM_MODES "from once" by default ("from" in a sanitizer build)
 . "$PSW_SRC/tests/tap.sh"
 . "$PSW_SRC/tests/fault/lib.sh"
 
@@ -32,9 +32,14 @@ if [ ! -f "$shim" ]; then
 	echo "1..0 # SKIP no allocation-failure shim"
 	exit 0
 fi
-runs=${PSW_OOM_RUNS:-120}
-modes=${PSW_OOM_MODES:-from once}
-wrap=${PSW_WRAP:-}
+# A sanitizer build is several times slower: fewer runs by default.
+if ldd "$PSW_BUILD/cmd/psw-plan" 2>/dev/null | grep -q libasan; then
+	runs=${PSW_OOM_RUNS:-16}
+	modes=${PSW_OOM_MODES:-from}
+else
+	runs=${PSW_OOM_RUNS:-40}
+	modes=${PSW_OOM_MODES:-from once}
+fi
 # Under AddressSanitizer the shim must come before the sanitizer runtime.
 ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0"
 export ASAN_OPTIONS
@@ -51,7 +56,7 @@ oomy() {
 	(PSW_HOME="$work" LD_PRELOAD="$shim" PSW_OOM_AT=$n \
 	    PSW_OOM_MODE=$mode PSW_OOM_LOG="$log"
 	export PSW_HOME LD_PRELOAD PSW_OOM_AT PSW_OOM_MODE PSW_OOM_LOG
-	eval "$wrap $1")
+	eval "$1")
 }
 
 # The values of n for a command making $1 allocations.
@@ -59,9 +64,10 @@ points() {
 	if [ "$runs" -eq 0 ] || [ "$1" -le "$runs" ]; then
 		seq 1 "$1"
 	else
-		seq 1 40
-		step=$(( ($1 - 40) / (runs - 40) + 1 ))
-		seq $((40 + step / 2)) "$step" "$1"
+		first=$((runs / 2))
+		seq 1 "$first"
+		step=$(( ($1 - first) / (runs - first) + 1 ))
+		seq $((first + step / 2)) "$step" "$1"
 	fi
 	echo $(( $1 + 1 ))
 }
@@ -69,7 +75,9 @@ points() {
 # One command: $1 kind (writer or reader), $2 client, $3 mark, $4 command.
 oom_command() {
 	kind=$1 client=$2 mark=$3 cmd=$4
-	name="$(rel_name "$cmd") ($kind)"
+	# The psw command in the line ("plan note"), whatever surrounds it.
+	name=$(printf '%s\n' "$cmd" | grep -o 'psw-[a-z]* [a-z-]*' | head -1)
+	name="${name#psw-} ($kind)"
 	f="$work/clients/$client.yaml"
 	# The reference run: no failure, counting.
 	rm -rf "$work" "$log"

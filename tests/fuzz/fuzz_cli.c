@@ -129,6 +129,9 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	setenv("PSW_HOME", root, 1);
 	setenv("PSW_TODAY", "2026-11-28", 1);
 	setenv("TZ", "UTC", 1);
+	/* psw-plan edit runs an editor: one that changes nothing. */
+	setenv("VISUAL", "true", 1);
+	setenv("EDITOR", "true", 1);
 	unsetenv("PSW_INDEX");
 	unsetenv("XDG_DATA_HOME");
 	if (chdir(root) < 0)
