@@ -378,12 +378,15 @@ guard_triggers(sqlite3 *db, int drop)
 		list = pass ? more : client_tables;
 		for (i = 0; (t = list[i]) != NULL && rc == SQLITE_OK; i++) {
 			for (k = 0; k < 3 && rc == SQLITE_OK; k++) {
-				sql = drop ? sqlite3_mprintf("DROP TRIGGER "
-				    "guard_%s_%c", t, ev[k][0]) :
-				    sqlite3_mprintf("CREATE TRIGGER "
-				    "guard_%s_%c AFTER %s ON %s BEGIN UPDATE "
-				    "guard SET n = n + 1; END", t, ev[k][0],
-				    ev[k], t);
+				/* identifiers quoted with %w */
+				if (drop)
+					sql = sqlite3_mprintf("DROP TRIGGER \"guard_%w_%c\"",
+					    t, ev[k][0]);
+				else
+					sql = sqlite3_mprintf("CREATE TRIGGER \"guard_%w_%c\" "
+					    "AFTER %s ON \"%w\" BEGIN UPDATE "
+					    "guard SET n = n + 1; END", t,
+					    ev[k][0], ev[k], t);
 				if (sql == NULL)
 					return SQLITE_NOMEM;
 				rc = sqlite3_exec(db, sql, NULL, NULL, NULL);

@@ -374,13 +374,13 @@ on_tty(FILE *fp)
 
 /*
  * On a terminal, a copy of s with the characters psw_put_text() escapes
- * (but tab, newline and CR, which each format handles) replaced by its
+ * (but those in keep, which the format itself handles) replaced by its
  * escapes, so a script format shown on a terminal never drives it; NULL
  * when s can be written as it is (or not on a terminal, or no memory).
  * A pipe or a file gets the bytes unchanged: the formats are contracts.
  */
 static char *
-tty_safe(FILE *fp, const char *s)
+tty_safe(FILE *fp, const char *s, const char *keep)
 {
 	const unsigned char *p;
 	struct psw_buf b = PSW_BUF_INIT;
@@ -391,8 +391,8 @@ tty_safe(FILE *fp, const char *s)
 		return NULL;
 	for (p = (const unsigned char *)s; *p != '\0'; p += u.len) {
 		text_unit(p, &u);
-		if (u.esc[0] != '\0' && *p != '\t' && *p != '\n' &&
-		    *p != '\r') {
+		if (u.esc[0] != '\0' && (*p == '\0' ||
+		    strchr(keep, *p) == NULL)) {
 			any = 1;
 			psw_buf_adds(&b, u.esc);
 		} else
@@ -412,7 +412,7 @@ static int put_md_raw(FILE *, const char *);
 int
 psw_put_tsv(FILE *fp, const char *s)
 {
-	char *safe = tty_safe(fp, s);
+	char *safe = tty_safe(fp, s, "\t\n\r");
 	int rc = put_tsv_raw(fp, safe != NULL ? safe : s);
 
 	free(safe);
@@ -422,7 +422,7 @@ psw_put_tsv(FILE *fp, const char *s)
 int
 psw_put_csv(FILE *fp, const char *s)
 {
-	char *safe = tty_safe(fp, s);
+	char *safe = tty_safe(fp, s, "\t\n");	/* csv would leave a CR raw */
 	int rc = put_csv_raw(fp, safe != NULL ? safe : s);
 
 	free(safe);
@@ -432,7 +432,7 @@ psw_put_csv(FILE *fp, const char *s)
 int
 psw_put_md(FILE *fp, const char *s)
 {
-	char *safe = tty_safe(fp, s);
+	char *safe = tty_safe(fp, s, "\t\n\r");
 	int rc = put_md_raw(fp, safe != NULL ? safe : s);
 
 	free(safe);

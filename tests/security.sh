@@ -82,9 +82,12 @@ EOF
 	ctl=$(printf '[\001-\010\013\014\016-\032\034-\037\177]')
 	ok '! LC_ALL=C grep -q "$ctl" "$tap_tmp/tty"' \
 	    "no other control character (bell, backspace) reaches it"
+	# A csv record ends in CR LF, which the terminal's own newline
+	# mapping makes CR CR LF: a line end, not a bare CR.
 	cr=$(printf '\036[^\037]')
-	ok '! tr "\r\n" "\036\037" <"$tap_tmp/tty" | LC_ALL=C grep -q "$cr"' \
-	    "no bare carriage return reaches it"
+	crcrlf=$(printf 's/\036\036\037/\037/g')
+	ok '! tr "\r\n" "\036\037" <"$tap_tmp/tty" | LC_ALL=C sed "$crcrlf" |
+	    LC_ALL=C grep -q "$cr"' "no bare carriage return reaches it"
 	c1=$(printf '\302\233')
 	ok '! grep -qF "$c1" "$tap_tmp/tty"' \
 	    "no C1 control (CSI as U+009B) reaches it"
