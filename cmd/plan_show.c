@@ -266,7 +266,8 @@ t_lines(const struct show *s, const char *text, int indent)
 		if ((line = strndup(p, len)) != NULL) {
 			psw_put_text(s->fp, line);
 			free(line);
-		}
+		} else
+			psw_out_lost();	/* the command fails, exit 5 */
 		fputc('\n', s->fp);
 		if (nl == NULL || nl[1] == '\0')
 			break;
@@ -809,7 +810,9 @@ put_md(FILE *fp, const char *s)
 		else
 			psw_buf_add(&b, u + at, i - at);
 	}
-	if (b.s != NULL && !b.oom)
+	if (b.oom)
+		psw_out_lost();	/* the command fails, exit 5 */
+	else if (b.s != NULL)
 		psw_put_md(fp, b.s);
 	psw_buf_release(&b);
 }

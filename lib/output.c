@@ -751,6 +751,12 @@ psw_out_oom(void)
 	return out_oom;
 }
 
+void
+psw_out_lost(void)
+{
+	out_oom = 1;
+}
+
 /* Remember the first failure's errno; returns -1. */
 static int
 table_fail(struct psw_table *t)

@@ -64,6 +64,8 @@ void psw_out_init(struct psw_out *o, FILE *fp, enum psw_format fmt);
  * the command did with the table's return value.
  */
 int psw_out_oom(void);
+/* Output was lost for lack of memory outside a table: the same failure. */
+void psw_out_lost(void);
 
 enum psw_col_type {
 	PSW_COL_STR = 0,	/* json string */
