@@ -247,7 +247,7 @@ gather(struct weekly *w)
 {
 	sqlite3 *db = psw_index_db(&w->r.cli->index);
 	sqlite3_stmt *s = NULL;
-	double v;
+	double v = 0;
 	size_t i;
 	int rc, ncontacts, minutes, seen;
 

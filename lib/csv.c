@@ -68,7 +68,9 @@ psw_csv_open_file(struct psw_csv *c, const char *path, const char *name,
 	int fd, rc;
 
 	memset(c, 0, sizeof *c);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	/* O_NONBLOCK: a FIFO must not hang the import; it is refused
+	 * below as not a regular file. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
 		return psw_error_errno(e, PSW_EIO, errno, "cannot open '%s'",
 		    name);
 	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {

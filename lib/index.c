@@ -25,6 +25,10 @@
 #define PSW_STR_(x) #x
 #define PSW_STR(x) PSW_STR_(x)
 
+/* The page cache of queries: big enough for the working set of a large
+ * caseload's reports (SQLite's default of 2 MB is not). */
+#define CACHE_KB "-16000"
+
 /* The schema, one statement a string (C limits string literal length). */
 static const char *const schema_sql[] = {
 "CREATE TABLE files("
@@ -170,6 +174,12 @@ static const char *const schema_sql[] = {
 "  id, total, band) WHERE voided IS NULL;",
 "CREATE INDEX assessments_risk ON assessments(client, date, id, instrument)"
 "  WHERE risk IS NOT NULL AND voided IS NULL;",
+/* Schema 4: the guard.  Triggers (see guard_sql) count every row deleted
+ * or changed in a client table; psw's own writes then catch `seen` up.
+ * n <> seen means another program edited rows behind psw's back, which
+ * no stat of the files can show: the next sync rebuilds the index. */
+"CREATE TABLE guard(n INTEGER NOT NULL, seen INTEGER NOT NULL);",
+"INSERT INTO guard VALUES (0, 0);",
 	NULL
 };
 
@@ -351,6 +361,87 @@ static const struct psw_instruments *index_instruments(struct psw_index *);
 static int meta_put(struct psw_index *, const char *, const char *);
 
 /* Create the schema, or replace an older one; in one write transaction. */
+/* The guard's triggers (drop: remove them): on every client table, a
+ * row inserted, deleted or updated counts one. */
+static int
+guard_triggers(sqlite3 *db, int drop)
+{
+	static const char *const more[] = { "clients", "files", NULL };
+	static const char *const ev[] = { "INSERT", "DELETE", "UPDATE" };
+	const char *const *list;
+	const char *t;
+	char *sql;
+	size_t i, k;
+	int rc = SQLITE_OK, pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		list = pass ? more : client_tables;
+		for (i = 0; (t = list[i]) != NULL && rc == SQLITE_OK; i++) {
+			for (k = 0; k < 3 && rc == SQLITE_OK; k++) {
+				sql = drop ? sqlite3_mprintf("DROP TRIGGER "
+				    "guard_%s_%c", t, ev[k][0]) :
+				    sqlite3_mprintf("CREATE TRIGGER "
+				    "guard_%s_%c AFTER %s ON %s BEGIN UPDATE "
+				    "guard SET n = n + 1; END", t, ev[k][0],
+				    ev[k], t);
+				if (sql == NULL)
+					return SQLITE_NOMEM;
+				rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+				sqlite3_free(sql);
+			}
+		}
+	}
+	return rc;
+}
+
+/* The guard's counts: *n rows deleted or changed, *seen by psw. */
+static int
+guard_read(sqlite3 *db, sqlite3_int64 *n, sqlite3_int64 *seen)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = sqlite3_prepare_v2(db, "SELECT n, seen FROM guard", -1, &st,
+	    NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*n = sqlite3_column_int64(st, 0);
+		*seen = sqlite3_column_int64(st, 1);
+		rc = SQLITE_OK;
+	} else if (rc == SQLITE_DONE)
+		rc = SQLITE_CORRUPT;	/* its one row is gone */
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
+ * Inside psw's write transaction, before COMMIT: when the guard was level
+ * as the transaction began (was_level), psw's own deletes are all it
+ * counted since, so it is levelled again; otherwise it stays uneven for
+ * the next sync to see.
+ */
+static int
+guard_level(sqlite3 *db, int was_level)
+{
+	if (!was_level)
+		return SQLITE_OK;
+	return sqlite3_exec(db, "UPDATE guard SET seen = n", NULL, NULL,
+	    NULL);
+}
+
+/* Was the guard level?  1 yes, 0 no, or an SQLite error code < 0. */
+static int
+guard_is_level(sqlite3 *db)
+{
+	sqlite3_int64 n = 0, seen = 0;
+	int rc;
+
+	if ((rc = guard_read(db, &n, &seen)) != SQLITE_OK)
+		return -rc;
+	return n == seen;
+}
+
 static int
 ensure_schema(struct psw_index *ix, struct psw_err *e)
 {
@@ -403,6 +494,8 @@ ensure_schema(struct psw_index *ix, struct psw_err *e)
 			rc = sqlite3_exec(ix->db, schema_sql[i], NULL, NULL,
 			    NULL);
 		if (rc == SQLITE_OK)
+			rc = guard_triggers(ix->db, 0);
+		if (rc == SQLITE_OK)
 			rc = sqlite3_exec(ix->db, "PRAGMA user_version = "
 			    PSW_INDEX_SCHEMA_STR, NULL, NULL, NULL);
 		/* No rows yet: they will all be scored by this set. */
@@ -432,7 +525,7 @@ open_db(struct psw_index *ix, struct psw_err *e)
 	sqlite3_busy_timeout(ix->db, 10000);
 	rc = sqlite3_exec(ix->db, "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = NORMAL;"
-	    "PRAGMA cache_size = -16000;"
+	    "PRAGMA cache_size = " CACHE_KB ";"
 	    "PRAGMA foreign_keys = OFF;", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return rc;
@@ -952,7 +1045,7 @@ psw_index_put(struct psw_index *ix, const char *id,
     const struct psw_client *c, const struct stat *sb, struct psw_err *e)
 {
 	struct puts p;
-	int rc;
+	int rc, level = 0;
 
 	if ((rc = puts_prepare(ix->db, &p)) != SQLITE_OK)
 		goto fail;
@@ -963,7 +1056,10 @@ psw_index_put(struct psw_index *ix, const char *id,
 	if ((rc = sqlite3_exec(ix->db, "BEGIN IMMEDIATE", NULL, NULL,
 	    NULL)) != SQLITE_OK)
 		goto fail;
-	rc = delete_rows(&p, id);
+	if ((level = guard_is_level(ix->db)) < 0)
+		rc = -level;
+	if (rc == SQLITE_OK)
+		rc = delete_rows(&p, id);
 	if (rc == SQLITE_OK && c != NULL)
 		rc = insert_rows(&p, id, c);
 	if (rc == SQLITE_OK && c != NULL)
@@ -972,6 +1068,8 @@ psw_index_put(struct psw_index *ix, const char *id,
 		sqlite3_bind_text(p.delfile, 1, id, -1, SQLITE_STATIC);
 		rc = step_done(p.delfile);
 	}
+	if (rc == SQLITE_OK)
+		rc = guard_level(ix->db, level);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
@@ -1345,7 +1443,7 @@ apply_one(struct psw_index *ix, struct puts *p, const struct entry *en,
  * k % POOL_WINDOW, so at most POOL_WINDOW parsed clients wait in memory,
  * and the writer takes them in folder order.
  */
-#define POOL_WINDOW	64
+#define POOL_WINDOW	16
 #define POOL_MIN	32	/* fewer changed files: parse in this thread */
 #define POOL_THREADS	8
 
@@ -1582,13 +1680,19 @@ sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
 	const char *digest;
 	char stored[64], quick[17];
 	struct puts p;
-	int rc = SQLITE_OK, stale, fresh;
+	int rc = SQLITE_OK, stale, fresh, level;
 
 	memset(&p, 0, sizeof p);
 	if (scan_folder(ix, &disk, &nd, e) < 0)
 		return -1;
 	if ((rc = load_files(ix, &rec, &nr)) != SQLITE_OK)
 		goto out;
+	/* Rows edited behind psw's back: rebuild (psw_index_sync). */
+	if ((level = guard_is_level(ix->db)) <= 0) {
+		rc = level < 0 ? -level : SQLITE_CORRUPT;
+		ix->tampered = level == 0;
+		goto out;
+	}
 	/* Parse the definitions only when something is to be scored;
 	 * none parsed only when memory ran out. */
 	if (psw_instruments_builtin_digest(ix->st->home, quick) == 1) {
@@ -1653,7 +1757,9 @@ sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
 	if ((rc = sqlite3_exec(ix->db, "BEGIN IMMEDIATE", NULL, NULL,
 	    NULL)) != SQLITE_OK)
 		goto out;
-	if (stale)
+	if ((level = guard_is_level(ix->db)) < 0)
+		rc = -level;
+	if (rc == SQLITE_OK && stale)
 		rc = meta_put(ix, "instruments", digest);
 	for (j = 0; j < nr && rc == SQLITE_OK; j++) {
 		if (!removed[j])
@@ -1670,13 +1776,27 @@ sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
 				todo[j++] = i;
 		fresh = nremoved == 0 && ix->rebuilt && j >= POOL_MIN &&
 		    index_empty(ix);
-		if (fresh)
+		/* A fresh build inserts without the secondary indexes and
+		 * the guard's triggers, then makes them once.  Rows go in
+		 * in key order and the indexes are made by sorting: a small
+		 * page cache does, and keeps memory low. */
+		if (fresh && (rc = sqlite3_exec(ix->db, "PRAGMA cache_size = "
+		    "-4000", NULL, NULL, NULL)) == SQLITE_OK)
 			rc = secondary_indexes(ix->db, 1);
+		if (rc == SQLITE_OK && fresh)
+			rc = guard_triggers(ix->db, 1);
 		if (rc == SQLITE_OK)
 			rc = reindex(ix, &p, disk, todo, j, fresh, stats);
 		if (rc == SQLITE_OK && fresh)
 			rc = secondary_indexes(ix->db, 0);
+		if (rc == SQLITE_OK && fresh)
+			rc = guard_triggers(ix->db, 0);
+		if (fresh)
+			sqlite3_exec(ix->db, "PRAGMA cache_size = " CACHE_KB,
+			    NULL, NULL, NULL);
 	}
+	if (rc == SQLITE_OK)
+		rc = guard_level(ix->db, level);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
@@ -1704,9 +1824,14 @@ psw_index_sync(struct psw_index *ix, struct psw_sync_stats *stats,
 	rc = sync_pass(ix, stats, e);
 	if (rc != SQLITE_OK && rc != -1 && is_corrupt(rc) &&
 	    may_remove(ix->st)) {
-		psw_store_warn(ix->st, "index '%s' is damaged (%s); rebuilding "
-		    "it from the client files", ix->st->index_path,
-		    sqlite3_errstr(rc));
+		if (ix->tampered)
+			psw_store_warn(ix->st, "index '%s' was edited by "
+			    "another program; rebuilding it from the client "
+			    "files", ix->st->index_path);
+		else
+			psw_store_warn(ix->st, "index '%s' is damaged (%s); "
+			    "rebuilding it from the client files",
+			    ix->st->index_path, sqlite3_errstr(rc));
 		psw_index_close(ix);
 		remove_index(ix->st->index_path);
 		if (psw_index_open(ix, ix->st, e) < 0)

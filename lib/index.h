@@ -19,8 +19,8 @@
 #include "error.h"
 #include "store.h"
 
-#define PSW_INDEX_SCHEMA 3
-#define PSW_INDEX_SCHEMA_STR "3"
+#define PSW_INDEX_SCHEMA 4
+#define PSW_INDEX_SCHEMA_STR "4"
 
 struct sqlite3;
 
@@ -29,6 +29,7 @@ struct psw_index {
 	struct psw_store *st;	/* borrowed */
 	int rebuilt;		/* the index was created or rebuilt this run */
 	int damaged;		/* a query found it corrupt: removed on close */
+	int tampered;		/* rows edited by another program (the guard) */
 };
 
 struct psw_sync_stats {

@@ -37,7 +37,18 @@ while [ $i -lt "$n" ]; do
 	case $rc in
 	0)	completed=$((completed + 1))
 		if [ -s "$tap_tmp/out" ]; then
-			printf '%s\t%s\n' "$client" "$mark" >>"$tap_tmp/acked"
+			# A value that set or edit writes replaces the one
+			# an earlier run of the same line wrote: only the
+			# last acknowledged one must be on disk.
+			k=$(( (i - 1) % ncmd + 1 ))
+			case $cmd in
+			*"psw-plan set "*|*"psw-plan edit "*)
+				grep -v "^$k	" "$tap_tmp/acked" \
+				    >"$tap_tmp/acked.new" 2>/dev/null
+				mv "$tap_tmp/acked.new" "$tap_tmp/acked" ;;
+			esac
+			printf '%s\t%s\t%s\n' "$k" "$client" "$mark" \
+			    >>"$tap_tmp/acked"
 		fi ;;
 	137)	killed=$((killed + 1))
 		[ -e "$f.lock" ] && stale=$((stale + 1)) ;;
@@ -54,7 +65,7 @@ done
 is "$bad" "" "$n runs: every run ended or was killed; the file it wrote always validates"
 
 lost=0
-while IFS='	' read -r client mark; do
+while IFS='	' read -r k client mark; do
 	grep -qF -- "$mark" "$home/clients/$client.yaml" 2>/dev/null ||
 	    lost=$((lost + 1))
 done <"$tap_tmp/acked"

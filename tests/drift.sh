@@ -5,8 +5,9 @@
 # back, in many ways.  After each, the next command (every reading command
 # of tests/fault/readers.txt) succeeds and prints what it prints over an
 # index built from nothing (the truth of the files); how often the whole
-# index equals a fresh build is printed as a figure.  A row edited inside
-# the index while every file is unchanged is a known limit (TODO).
+# index equals a fresh build is printed as a figure.  Rows edited inside
+# the index while every file is unchanged are seen by the index's guard
+# (counting triggers), so they too are rebuilt.
 . "$PSW_SRC/tests/tap.sh"
 . "$PSW_SRC/tests/fault/lib.sh"
 
@@ -33,7 +34,8 @@ db="$h/index.db"
 
 # Every table's rows, in a stable order.
 dump() {
-	sqlite3 "$1" .dump 2>&1 | LC_ALL=C sort
+	# The guard's counts differ by history, not by content.
+	sqlite3 "$1" .dump 2>&1 | grep -v '^INSERT INTO guard ' | LC_ALL=C sort
 }
 
 sq() {
@@ -59,7 +61,7 @@ delete every files row	sq "DELETE FROM files"
 delete one client's contacts	sq "DELETE FROM contacts WHERE client = 'dee'"
 delete every contact	sq "DELETE FROM contacts"
 delete a client's rows everywhere	for t in clients contacts files reviews; do sq "DELETE FROM $t WHERE 1"; done
-known limit: a name changed in the index	sq "UPDATE clients SET name = 'Wrong' WHERE id = 'ada'"
+a name changed in the index	sq "UPDATE clients SET name = 'Wrong' WHERE id = 'ada'"
 change a contact	sq "UPDATE contacts SET kind = 'wrong', date = '1999-01-01'"
 change a recorded size	sq "UPDATE files SET size = size + 1 WHERE id = 'eli'"
 change a recorded inode	sq "UPDATE files SET inode = 1"

@@ -212,6 +212,10 @@ run psw-refer import-hsds "$tap_tmp/nowhere"
 ok '[ $rc -eq 3 ] && eval "$one_line"' "no such folder: exit 3"
 run psw-refer import-hsds
 ok '[ $rc -eq 2 ]' "import-hsds without a folder: exit 2"
+mkdir "$tap_tmp/fifo"
+mkfifo "$tap_tmp/fifo/services.csv"
+run timeout 20 psw-refer import-hsds "$tap_tmp/fifo"
+ok '[ $rc -eq 5 ] && printf "%s\n" "$err" | grep -q "not a regular file"' "a FIFO for services.csv: exit 5, no hang"
 is "$(svc_digest "$S")" "$dS" "no refused import wrote anything"
 # A service file that is not YAML stops the import (it might be one of
 # the services, and a copy would be made).
@@ -237,6 +241,7 @@ ok '[ $rc -eq 0 ] && printf "%s\n" "$out" | grep -qF "\"name\": \"Smith, Jones &
 ok 'printf "%s\n" "$out" | grep -qF "\"description\": \"Line one\\r\\nline two, with comma\""' "a line break inside a field"
 ok 'printf "%s\n" "$out" | grep -qF "\"status\": \"temporarily-closed\"" && printf "%s\n" "$out" | tr -d " \n" | grep -qF "\"phones\":[\"039,000\"]"' "status words mapped; a phone without a number skipped"
 ok 'grep -q "^name: Zoë’s Café — 中文$" "$S/zo-s-caf.yaml"' "UTF-8 name kept"
+is "$(psw-refer services cafe --format tsv | cut -f1)" "zo-s-caf" "search ignores accents (cafe finds Café)"
 ok 'grep -q "^name: .null.$" "$S/null.yaml" && grep -q "^email: .yes.$" "$S/null.yaml"' "YAML look-alikes are quoted"
 run psw-plan validate
 ok '[ $rc -eq 0 ]' "still valid"
@@ -567,6 +572,26 @@ run psw-refer stats extra
 ok '[ $rc -eq 2 ]' "stats takes no arguments: exit 2"
 run psw-refer -e stats --from 2030-01-01
 ok '[ $rc -eq 1 ] && [ -z "$out" ]' "stats -e with nothing sent: exit 1"
+
+# --- the machine formats read back by a strict reader --------------------------
+FC="$PSW_BUILD/tests/fmtcheck"
+bad=
+for c in "services" "services couns" "list" "list --overdue" "stats" "service show gp-north"; do
+	for fm in json csv; do
+		[ "$c" = "service show gp-north" ] && [ $fm = csv ] && continue
+		psw-refer $c --format $fm >"$tap_tmp/fmt" 2>/dev/null ||
+		    bad="$bad; $c --format $fm failed"
+		"$FC" $fm "$tap_tmp/fmt" >/dev/null 2>"$tap_tmp/fmt.err" ||
+		    bad="$bad; $c --format $fm: $(cat "$tap_tmp/fmt.err")"
+	done
+done
+for x in "$ex"/*.csv; do
+	"$FC" csv "$x" >/dev/null 2>"$tap_tmp/fmt.err" ||
+	    bad="$bad; ${x##*/}: $(cat "$tap_tmp/fmt.err")"
+done
+is "$bad" "" "json and csv of services, list, stats, service show and every exported HSDS file are well-formed"
+psw-refer service show gp-north --format json >"$tap_tmp/fmt"
+is "$("$FC" json "$tap_tmp/fmt" .taxonomy.1)" "primary care" "service show --format json read back"
 
 # --- every transition, allowed and refused -----------------------------------
 # In a case folder of its own (stats above stay as they are).

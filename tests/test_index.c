@@ -690,15 +690,46 @@ test_rebuild_deleted(void **state)
 	assert_int_equal(q_int(psw_index_db(&fx->ix), "SELECT count(*) FROM "
 	    "contacts", NULL), 3);
 
-	/* A clients row removed by hand: that file is read again. */
+	/* A clients row removed by another program: the guard sees it
+	 * and the index is rebuilt from the files. */
 	assert_int_equal(sqlite3_open(fx->st.index_path, &other), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(other, "DELETE FROM clients WHERE "
 	    "id = 'alex-m'", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(other);
+	w = fx->nwarns;
 	ix_sync(fx, &s);
-	check_stats(&s, 2, 1, 0, 0);
+	check_stats(&s, 2, 2, 0, 0);
+	assert_true(warned_since(fx, w, "was edited by another program"));
 	assert_int_equal(q_int(psw_index_db(&fx->ix), "SELECT count(*) FROM "
 	    "clients", NULL), 2);
+
+	/* So are rows no stat of the files can show: a contact deleted,
+	 * a name changed. */
+	assert_int_equal(sqlite3_open(fx->st.index_path, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "DELETE FROM contacts WHERE "
+	    "client = 'alex-m' AND seq = 1", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(other);
+	ix_sync(fx, &s);
+	check_stats(&s, 2, 2, 0, 0);
+	assert_int_equal(q_int(psw_index_db(&fx->ix), "SELECT count(*) FROM "
+	    "contacts", NULL), 3);
+	assert_int_equal(sqlite3_open(fx->st.index_path, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "UPDATE clients SET name = 'X'",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(other);
+	ix_sync(fx, &s);
+	check_stats(&s, 2, 2, 0, 0);
+	assert_int_equal(q_int(psw_index_db(&fx->ix), "SELECT count(*) FROM "
+	    "clients WHERE name = 'X'", NULL), 0);
+
+	/* psw's own writes keep the guard level: nothing rebuilt. */
+	write_client(fx, "ann", simple_client(text, sizeof text, "ann",
+	    "Ann B"));
+	ix_sync(fx, &s);
+	check_stats(&s, 2, 1, 0, 0);
+	ix_sync(fx, &s);
+	check_stats(&s, 2, 0, 0, 0);
 }
 
 /*
@@ -1177,6 +1208,134 @@ test_hostile_text(void **state)
 	check_stats(&s, 1, 0, 0, 0);
 }
 
+/* Every row of every client table in key order, and each file's problem. */
+static char *
+dump_rows(sqlite3 *db)
+{
+	static const char *const sql[] = {
+	    "SELECT * FROM clients ORDER BY id",
+	    "SELECT id, problem FROM files ORDER BY id",
+	    "SELECT * FROM consent ORDER BY 1, 2",
+	    "SELECT * FROM assessments ORDER BY 1, 2",
+	    "SELECT * FROM assessment_subscales ORDER BY 1, 2, 3",
+	    "SELECT * FROM goals ORDER BY 1, 2",
+	    "SELECT * FROM actions ORDER BY 1, 3",
+	    "SELECT * FROM contacts ORDER BY 1, 2", NULL };
+	struct psw_buf b = PSW_BUF_INIT;
+	sqlite3_stmt *s;
+	size_t i;
+	int c;
+
+	for (i = 0; sql[i] != NULL; i++) {
+		if (sqlite3_prepare_v2(db, sql[i], -1, &s, NULL) != SQLITE_OK)
+			fail_msg("prepare %s: %s", sql[i], sqlite3_errmsg(db));
+		psw_buf_addf(&b, "%s\n", sql[i]);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			for (c = 0; c < sqlite3_column_count(s); c++)
+				psw_buf_addf(&b, "%s|", sqlite3_column_type(s,
+				    c) == SQLITE_NULL ? "(null)" :
+				    (const char *)sqlite3_column_text(s, c));
+			psw_buf_addc(&b, '\n');
+		}
+		sqlite3_finalize(s);
+	}
+	assert_false(b.oom);
+	return b.s;
+}
+
+/*
+ * A sync of many files (parsed on worker threads, into a fresh index
+ * whose secondary indexes are made after the rows) gives the same rows
+ * and the same problems as syncing the same files a few at a time (parsed
+ * one by one, each client's rows deleted first).
+ */
+static void
+test_sync_many(void **state)
+{
+	struct fx *fx = *state;
+	struct psw_sync_stats s;
+	char id[16], text[1024], from[512], to[512], *d1, *d2;
+	sqlite3 *db;
+	int i, k, w, parsed;
+
+	for (i = 0; i < 150; i++) {
+		snprintf(id, sizeof id, "c%03d", i);
+		if (i % 37 == 5)
+			snprintf(text, sizeof text, "psw: 1\nid: %s\nname: [\n",
+			    id);
+		else if (i % 41 == 7)
+			snprintf(text, sizeof text, "psw: 1\nid: %s\nname: N\n"
+			    "status: open\nopened: 2026-01-12\n", id);
+		else
+			snprintf(text, sizeof text, "psw: 1\nid: %s\nname: N %d\n"
+			    "status: active\nopened: 2026-01-%02d\n"
+			    "consent:\n  - {id: k1, scope: gp, given: 2026-01-12,"
+			    " expires: 2026-12-%02d}\n"
+			    "assessments:\n  - {id: a1, instrument: phq-9, date: "
+			    "2026-02-01, answers: [%d, 1, 2, 0, 1, 3, 0, 1, %d]}\n"
+			    "  - {id: a2, instrument: core-10, date: 2026-03-01, "
+			    "answers: [1, 2, 3, 4, 0, %d, 1, 2, 3, 4]}\n"
+			    "goals:\n  - id: g1\n    domain: housing\n    title: "
+			    "T%d\n    status: active\n    target: 2026-12-01\n"
+			    "    actions:\n      - {id: g1.1, title: A, due: "
+			    "2026-11-%02d}\n"
+			    "contacts:\n  - {date: 2026-02-01, kind: phone, "
+			    "minutes: %d, note: x}\n", id, i, 1 + i % 28,
+			    1 + i % 28, i % 4, i % 3 == 0, i % 2, i, 1 + i % 28,
+			    i);
+		write_client(fx, id, text);
+	}
+	ix_open(fx);
+	db = psw_index_db(&fx->ix);
+	ix_sync(fx, &s);
+	check_stats(&s, 150, 150, 0, 8);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM clients", NULL), 142);
+	assert_q(db, "SELECT problem FROM files WHERE id = ?1", "c005",
+	    "clients/c005.yaml:4:1: did not find expected node content");
+	assert_q(db, "PRAGMA integrity_check", NULL, "ok");
+	/* The secondary indexes are back and used. */
+	assert_int_equal(q_int(db, "SELECT count(*) FROM sqlite_schema WHERE "
+	    "name IN ('contacts_date', 'assessments_latest', "
+	    "'assessments_risk', 'actions_due')", NULL), 4);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM assessments "
+	    "INDEXED BY assessments_risk WHERE risk IS NOT NULL AND voided "
+	    "IS NULL", NULL), q_int(db, "SELECT count(*) FROM assessments "
+	    "WHERE risk IS NOT NULL AND voided IS NULL", NULL));
+	d1 = dump_rows(db);
+	ix_close(fx);
+
+	/* Again from nothing, 10 files at a time. */
+	remove_index(fx);
+	snprintf(from, sizeof from, "%s/held", fx->dir);
+	assert_int_equal(mkdir(from, 0700), 0);
+	for (i = 0; i < 150; i++) {
+		snprintf(from, sizeof from, "%s/clients/c%03d.yaml", fx->dir, i);
+		snprintf(to, sizeof to, "%s/held/c%03d.yaml", fx->dir, i);
+		assert_int_equal(rename(from, to), 0);
+	}
+	ix_open(fx);
+	db = psw_index_db(&fx->ix);
+	w = fx->nwarns;
+	parsed = 0;
+	for (k = 0; k < 150; k += 10) {
+		for (i = k; i < k + 10; i++) {
+			snprintf(from, sizeof from, "%s/held/c%03d.yaml",
+			    fx->dir, i);
+			snprintf(to, sizeof to, "%s/clients/c%03d.yaml",
+			    fx->dir, i);
+			assert_int_equal(rename(from, to), 0);
+		}
+		ix_sync(fx, &s);
+		parsed += (int)s.parsed;
+	}
+	assert_int_equal(parsed, 150);
+	assert_true(warned_since(fx, w, "clients/c005.yaml:4:1: "));
+	d2 = dump_rows(db);
+	assert_string_equal(d1, d2);
+	free(d1);
+	free(d2);
+}
+
 int
 main(void)
 {
@@ -1199,6 +1358,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_scores, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_put, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sync_many, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_text, setup,
 		    teardown),
 	};

@@ -55,8 +55,20 @@ rel_valid() {
 }
 
 rel_name() {
+	# The first psw tool named and its command (a line may start with
+	# a shell's if, a printf or an assignment); never a raw escape.
+	set -f
 	set -- $1
-	echo "${1#psw-} $2"
+	set +f
+	_first="$1 $2"
+	while [ $# -gt 0 ]; do
+		case $1 in
+		psw-*)	_first="$1 ${2:-}"
+			break ;;
+		esac
+		shift
+	done
+	printf '%s\n' "${_first#psw-}" | tr -d '\\'\''"' | cut -c1-40
 }
 
 rel_readers() {
