@@ -107,6 +107,7 @@ report_due(struct report *r, psw_date today, psw_date until,
 	q.no_contact_days = r->cli->store.set.no_contact_days;
 	q.assess = r->cli->store.set.assess_every;
 	q.nassess = r->cli->store.set.nassess_every;
+	q.first_only = r->due_first;
 	return psw_due_collect(psw_index_db(&r->cli->index), &q, l, e);
 }
 

@@ -43,6 +43,8 @@ struct report {
 	const char *worker;
 	int deidentify, notes;
 	struct psw_deid deid;		/* when deidentify */
+	int due_first;			/* report_due: each client's first
+					 * item only */
 };
 
 int report_opt(struct report *r, int c, const char *val);
@@ -65,7 +67,8 @@ int report_oom(struct report *r);
 
 /*
  * The items due in [today, until] or overdue for the report's worker
- * (and optional client), all kinds.  0 or -code.
+ * (and optional client), all kinds; only the first of each client when
+ * r->due_first is set.  0 or -code.
  */
 int report_due(struct report *r, psw_date today, psw_date until,
     const char *client, struct psw_due_list *l, struct psw_err *e);

@@ -161,6 +161,8 @@ psw_due_release(struct psw_due_list *l)
 	memset(l, 0, sizeof *l);
 }
 
+static int strcmp_null(const char *, const char *);
+
 /* A copy of column i, or NULL; *oom set when the copy failed. */
 static char *
 col_dup(sqlite3_stmt *s, int i, int *oom)
@@ -193,6 +195,60 @@ push(struct psw_due_list *l)
 	it = &l->v[l->n++];
 	memset(it, 0, sizeof *it);
 	return it;
+}
+
+/* Client, then the order of the items of one client in item_cmp. */
+static int
+client_first_cmp(const void *pa, const void *pb)
+{
+	const struct psw_due_item *a = pa, *b = pb;
+	int c;
+
+	if ((c = strcmp(a->client, b->client)) != 0)
+		return c;
+	if (a->due != b->due)
+		return a->due < b->due ? -1 : 1;
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	return strcmp_null(a->item, b->item);
+}
+
+/* Keep only the first item of each client (q->first_only). */
+static void
+first_only(struct psw_due_list *l)
+{
+	size_t i, n = 0;
+
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof *l->v, client_first_cmp);
+	for (i = 0; i < l->n; i++) {
+		struct psw_due_item *it = &l->v[i];
+
+		if (n > 0 && strcmp(l->v[n - 1].client, it->client) == 0) {
+			free(it->client);
+			free(it->item);
+			free(it->what);
+			free(it->worker);
+			continue;
+		}
+		if (n != i)
+			l->v[n] = *it;
+		n++;
+	}
+	l->n = n;
+}
+
+/*
+ * A new item as push() does; with q->first_only, a full list drops the
+ * items that cannot come first before it grows, so that the list holds
+ * about one item a client.
+ */
+static struct psw_due_item *
+push_q(const struct psw_due_query *q, struct psw_due_list *l)
+{
+	if (q->first_only && l->n == l->cap && l->n >= 1024)
+		first_only(l);
+	return push(l);
 }
 
 /* Bind the parameters every query shares. */
@@ -254,7 +310,7 @@ collect_assess(sqlite3 *db, const struct psw_due_query *q,
 			}
 			if (due == PSW_DATE_NONE || due > last_day)
 				continue;
-			if ((it = push(l)) == NULL) {
+			if ((it = push_q(q, l)) == NULL) {
 				oom = 1;
 				break;
 			}
@@ -302,7 +358,7 @@ collect_kind(sqlite3 *db, const struct psw_due_query *q, int kind,
 
 		if (d == NULL || psw_date_parse_iso(d, &due) < 0)
 			continue;
-		if ((it = push(l)) == NULL) {
+		if ((it = push_q(q, l)) == NULL) {
 			oom = 1;
 			break;
 		}
@@ -431,6 +487,8 @@ psw_due_collect(sqlite3 *db, const struct psw_due_query *q,
 			return rc;
 		}
 	}
+	if (q->first_only)
+		first_only(out);
 	if ((rc = mark_risk(db, out, e)) < 0) {
 		psw_due_release(out);
 		return rc;

@@ -59,6 +59,8 @@ struct psw_due_query {
 	int no_contact_days;
 	const struct psw_assess_every *assess;	/* the schedule (settings) */
 	size_t nassess;
+	int first_only;		/* keep only each client's first item (in
+				 * the order of psw_due_collect) */
 };
 
 enum psw_due_priority { PSW_PRIO_LOW, PSW_PRIO_MEDIUM, PSW_PRIO_HIGH };
