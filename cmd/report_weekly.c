@@ -1181,7 +1181,9 @@ cmd_weekly(struct psw_cli *cli, int argc, char **argv)
 		rc = report_db_fail(&w->r, rc, "cannot write the weekly report");
 		goto out;
 	}
-	/* Due next week: the seven days after the period. */
+	/* Due next week: the seven days after the period (overdue items
+	 * are not next week's). */
+	w->r.due_upcoming = 1;
 	if (report_due(&w->r, w->to + 1, w->to + 7, NULL, &w->next, &e) < 0) {
 		rc = psw_cli_fail(cli, &e);
 		goto out;

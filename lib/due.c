@@ -308,7 +308,8 @@ collect_assess(sqlite3 *db, const struct psw_due_query *q,
 					due = q->today;
 				snprintf(what, sizeof what, "first %s", instr);
 			}
-			if (due == PSW_DATE_NONE || due > last_day)
+			if (due == PSW_DATE_NONE || due > last_day ||
+			    (q->upcoming_only && due < q->today))
 				continue;
 			if ((it = push_q(q, l)) == NULL) {
 				oom = 1;
@@ -356,7 +357,8 @@ collect_kind(sqlite3 *db, const struct psw_due_query *q, int kind,
 		const char *d = (const char *)sqlite3_column_text(s, 3);
 		psw_date due;
 
-		if (d == NULL || psw_date_parse_iso(d, &due) < 0)
+		if (d == NULL || psw_date_parse_iso(d, &due) < 0 ||
+		    (q->upcoming_only && due < q->today))
 			continue;
 		if ((it = push_q(q, l)) == NULL) {
 			oom = 1;

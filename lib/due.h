@@ -61,6 +61,7 @@ struct psw_due_query {
 	size_t nassess;
 	int first_only;		/* keep only each client's first item (in
 				 * the order of psw_due_collect) */
+	int upcoming_only;	/* no item due before today */
 };
 
 enum psw_due_priority { PSW_PRIO_LOW, PSW_PRIO_MEDIUM, PSW_PRIO_HIGH };
