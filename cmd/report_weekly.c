@@ -1194,10 +1194,7 @@ cmd_weekly(struct psw_cli *cli, int argc, char **argv)
 			w->next.v[j++] = w->next.v[i];
 			continue;
 		}
-		free(w->next.v[i].client);
-		free(w->next.v[i].item);
-		free(w->next.v[i].what);
-		free(w->next.v[i].worker);
+		psw_due_item_release(&w->next.v[i]);
 	}
 	w->next.n = j;
 	add_metric(w, "due_next_week", "items", "items due next week",

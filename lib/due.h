@@ -68,8 +68,9 @@ enum psw_due_priority { PSW_PRIO_LOW, PSW_PRIO_MEDIUM, PSW_PRIO_HIGH };
 
 extern const char *const psw_due_priorities[3];	/* low medium high */
 
+/* An item's strings are one allocation that client starts. */
 struct psw_due_item {
-	char *client;		/* owned */
+	char *client;		/* owned: the strings' allocation */
 	enum psw_due_kind kind;
 	char *item;		/* the item's id, or NULL (review, contact) */
 	char *what;		/* owned; may hold names: see deidentify */
@@ -98,6 +99,8 @@ struct psw_due_list {
 int psw_due_collect(struct sqlite3 *db, const struct psw_due_query *q,
     struct psw_due_list *out, struct psw_err *e);
 void psw_due_release(struct psw_due_list *l);
+/* Free the strings of one item (when dropping it from a list). */
+void psw_due_item_release(struct psw_due_item *it);
 
 /*
  * A stable key of an item, "client kind item due" (item "-" when none),
