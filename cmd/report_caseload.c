@@ -232,9 +232,10 @@ cmd_caseload(struct psw_cli *cli, int argc, char **argv)
 	enum psw_format fmt;
 	int spark;
 	struct psw_out out;
+	struct psw_table *t = NULL;
 	struct psw_err e;
 	sqlite3_stmt *s = NULL;
-	size_t i;
+	size_t i, nrows = 0;
 	int rc;
 
 	memset(&r, 0, sizeof r);
@@ -265,6 +266,15 @@ cmd_caseload(struct psw_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	spark = fmt == PSW_FMT_TEXT && isatty(fileno(stdout));
+	/* Rows in id order go straight into an aligned text table, which
+	 * keeps them to the end anyway; other formats (which would stream)
+	 * and pseudonyms (sorted first) keep them in rows. */
+	psw_out_init(&out, stdout, fmt);
+	if (fmt == PSW_FMT_TEXT && !r.deidentify &&
+	    (t = psw_table_new(&out, cols, NCOLS)) == NULL) {
+		rc = report_oom(&r);
+		goto out;
+	}
 
 	rc = sqlite3_prepare_v2(psw_index_db(&cli->index),
 	    "SELECT c.id, c.name, c.dob, c.status, c.worker, c.last_contact,"
@@ -330,10 +340,12 @@ cmd_caseload(struct psw_cli *cli, int argc, char **argv)
 		}
 		cells[13] = latest.len ? latest.s : NULL;
 		cells[14] = trend.len ? trend.s : NULL;
-		if (report_rows_add(&rows, cells) < 0) {
+		if (t != NULL ? psw_table_row(t, cells) < 0 :
+		    report_rows_add(&rows, cells) < 0) {
 			rc = SQLITE_NOMEM;
 			break;
 		}
+		nrows++;
 	}
 	sqlite3_finalize(s);
 	if (rc == SQLITE_DONE && sc.rc != SQLITE_ROW && sc.rc != SQLITE_DONE)
@@ -342,10 +354,14 @@ cmd_caseload(struct psw_cli *cli, int argc, char **argv)
 		rc = report_db_fail(&r, rc, "cannot list the caseload");
 		goto out;
 	}
-	psw_out_init(&out, stdout, fmt);
-	report_rows_emit(&rows, &out, cols, r.deidentify);
-	rc = rows.n == 0 && cli->exit_status ? PSW_EEMPTY : 0;
+	if (t != NULL) {
+		psw_table_end(t);
+		t = NULL;
+	} else
+		report_rows_emit(&rows, &out, cols, r.deidentify);
+	rc = nrows == 0 && cli->exit_status ? PSW_EEMPTY : 0;
 out:
+	psw_table_discard(t);
 	free(byclient);
 	psw_due_release(&l);
 	report_rows_release(&rows);

@@ -1062,6 +1062,16 @@ psw_table_end(struct psw_table *t)
 	return rc;
 }
 
+void
+psw_table_discard(struct psw_table *t)
+{
+	if (t == NULL)
+		return;
+	free(t->text);
+	free(t->rows);
+	free(t);
+}
+
 /* --- Streaming JSON --------------------------------------------------- */
 
 /* Start a JSON document on fp, pretty-printed when pretty is set. */
