@@ -107,6 +107,8 @@ report_due(struct report *r, psw_date today, psw_date until,
 	q.no_contact_days = r->cli->store.set.no_contact_days;
 	q.assess = r->cli->store.set.assess_every;
 	q.nassess = r->cli->store.set.nassess_every;
+	q.first_only = r->due_first;
+	q.upcoming_only = r->due_upcoming;
 	return psw_due_collect(psw_index_db(&r->cli->index), &q, l, e);
 }
 
@@ -125,8 +127,8 @@ report_when(int days, char *buf, size_t size)
 int
 report_rows_add(struct report_rows *rs, const char *const *cells)
 {
-	char **row;
-	size_t i;
+	char **row, *p;
+	size_t i, need, n;
 
 	if (rs->n == rs->cap) {
 		size_t cap = rs->cap ? rs->cap * 2 : 64;
@@ -137,15 +139,23 @@ report_rows_add(struct report_rows *rs, const char *const *cells)
 		rs->v = nv;
 		rs->cap = cap;
 	}
-	if ((row = calloc(rs->ncols, sizeof *row)) == NULL)
-		return -1;
+	/* One allocation a row: the cell pointers, then the cells. */
+	need = rs->ncols * sizeof *row;
 	for (i = 0; i < rs->ncols; i++)
-		if (cells[i] != NULL && (row[i] = strdup(cells[i])) == NULL) {
-			while (i-- > 0)
-				free(row[i]);
-			free(row);
-			return -1;
-		}
+		if (cells[i] != NULL)
+			need += strlen(cells[i]) + 1;
+	if ((row = malloc(need)) == NULL)
+		return -1;
+	p = (char *)(row + rs->ncols);
+	for (i = 0; i < rs->ncols; i++) {
+		row[i] = NULL;
+		if (cells[i] == NULL)
+			continue;
+		n = strlen(cells[i]) + 1;
+		memcpy(p, cells[i], n);
+		row[i] = p;
+		p += n;
+	}
 	rs->v[rs->n++] = row;
 	return 0;
 }
@@ -197,13 +207,10 @@ report_rows_sort(struct report_rows *rs)
 void
 report_rows_release(struct report_rows *rs)
 {
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i < rs->n; i++) {
-		for (j = 0; j < rs->ncols; j++)
-			free(rs->v[i][j]);
+	for (i = 0; i < rs->n; i++)
 		free(rs->v[i]);
-	}
 	free(rs->v);
 	rs->v = NULL;
 	rs->n = rs->cap = 0;

@@ -43,6 +43,9 @@ struct report {
 	const char *worker;
 	int deidentify, notes;
 	struct psw_deid deid;		/* when deidentify */
+	int due_first;			/* report_due: each client's first
+					 * item only */
+	int due_upcoming;		/* report_due: none overdue */
 };
 
 int report_opt(struct report *r, int c, const char *val);
@@ -65,7 +68,9 @@ int report_oom(struct report *r);
 
 /*
  * The items due in [today, until] or overdue for the report's worker
- * (and optional client), all kinds.  0 or -code.
+ * (and optional client), all kinds; only the first of each client when
+ * r->due_first is set, none overdue when r->due_upcoming is.  0 or
+ * -code.
  */
 int report_due(struct report *r, psw_date today, psw_date until,
     const char *client, struct psw_due_list *l, struct psw_err *e);
@@ -78,7 +83,8 @@ char *report_when(int days, char *buf, size_t size);
  * is ordered by pseudonym, so the order tells nothing about the ids).
  */
 struct report_rows {
-	char ***v;			/* rows of ncols owned cells */
+	char ***v;			/* rows of ncols cells, each row
+					 * one allocation */
 	size_t n, cap, ncols;
 };
 

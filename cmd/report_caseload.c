@@ -14,71 +14,51 @@
 #include "instrument.h"
 #include "report.h"
 
-/* Scores for the caseload: every total not voided, by client. */
-struct score_row {
-	char *client, *instrument, *band;	/* owned */
-	double total;
-};
-
+/*
+ * Scores for the caseload: every total not voided, read alongside the
+ * clients (both in id order), so that only one client's are in hand.
+ */
 struct scores {
-	struct score_row *v;
-	size_t n, cap;
+	sqlite3_stmt *s;
+	int rc;				/* SQLITE_ROW while a row is current */
+	struct psw_buf instr, band;	/* of the instrument being read */
 };
 
-static void
-scores_release(struct scores *sc)
-{
-	size_t i;
-
-	for (i = 0; i < sc->n; i++) {
-		free(sc->v[i].client);
-		free(sc->v[i].instrument);
-		free(sc->v[i].band);
-	}
-	free(sc->v);
-}
-
-/* Load every score, ordered by client, instrument and date; SQLite code. */
+/* Start reading the scores, ordered by client, instrument and date. */
 static int
-scores_load(sqlite3 *db, struct scores *sc)
+scores_open(sqlite3 *db, struct scores *sc)
 {
-	sqlite3_stmt *s;
 	int rc;
 
 	rc = sqlite3_prepare_v2(db, "SELECT client, instrument, total, band"
 	    " FROM assessments INDEXED BY assessments_latest WHERE voided IS NULL AND total IS NOT NULL"
-	    " ORDER BY client, instrument, date, id", -1, &s, NULL);
+	    " ORDER BY client, instrument, date, id", -1, &sc->s, NULL);
 	if (rc != SQLITE_OK)
 		return rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct score_row *r;
-		const char *b = (const char *)sqlite3_column_text(s, 3);
+	sc->rc = sqlite3_step(sc->s);
+	return sc->rc == SQLITE_ROW || sc->rc == SQLITE_DONE ? SQLITE_OK :
+	    sc->rc;
+}
 
-		if (sc->n == sc->cap) {
-			size_t cap = sc->cap ? sc->cap * 2 : 256;
-			struct score_row *nv;
+/* The client of the current score, or NULL at the end. */
+static const char *
+scores_client(const struct scores *sc)
+{
+	return sc->rc == SQLITE_ROW ?
+	    (const char *)sqlite3_column_text(sc->s, 0) : NULL;
+}
 
-			if ((nv = realloc(sc->v, cap * sizeof *nv)) == NULL) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			sc->v = nv;
-			sc->cap = cap;
-		}
-		r = &sc->v[sc->n++];
-		r->client = strdup((const char *)sqlite3_column_text(s, 0));
-		r->instrument = strdup((const char *)sqlite3_column_text(s,
-		    1));
-		r->band = b != NULL ? strdup(b) : NULL;
-		r->total = sqlite3_column_double(s, 2);
-		if (r->client == NULL || r->instrument == NULL ||
-		    (b != NULL && r->band == NULL)) {
-			rc = SQLITE_NOMEM;
-			break;
-		}
-	}
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+/* SQLITE_OK, or the error that ended the reading. */
+static int
+scores_close(struct scores *sc)
+{
+	int rc = sc->rc == SQLITE_ROW || sc->rc == SQLITE_DONE ? SQLITE_OK :
+	    sc->rc;
+
+	sqlite3_finalize(sc->s);
+	psw_buf_release(&sc->instr);
+	psw_buf_release(&sc->band);
+	return rc;
 }
 
 /*
@@ -86,57 +66,71 @@ scores_load(sqlite3 *db, struct scores *sc)
  * gad-7 4 minimal") into latest, and the last eight totals per
  * instrument into trend: a sparkline of block characters scaled to the
  * instrument's range when spark is set (a terminal), else the numbers
- * ("phq-9 27 15 8").
+ * ("phq-9 27 15 8").  Clients must come in id order.
  */
 static void
-scores_of(const struct scores *sc, const struct psw_instruments *set,
+scores_of(struct scores *sc, const struct psw_instruments *set,
     const char *id, int spark, struct psw_buf *latest, struct psw_buf *trend)
 {
 	static const char *const blocks[8] = { "\u2581", "\u2582", "\u2583",
 	    "\u2584", "\u2585", "\u2586", "\u2587", "\u2588" };
-	size_t lo = 0, hi = sc->n, mid, i, j, end;
+	const char *c;
+	double tot[8];
+	size_t n, j;
+	int hasband = 0;
 
 	psw_buf_reset(latest);
 	psw_buf_reset(trend);
-	while (lo < hi) {		/* the first row of the client */
-		mid = (lo + hi) / 2;
-		if (strcmp(sc->v[mid].client, id) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (i = lo; i < sc->n && strcmp(sc->v[i].client, id) == 0; i = end) {
-		const struct psw_instrument *in =
-		    psw_instruments_find(set, sc->v[i].instrument);
-		const struct score_row *last;
+	while ((c = scores_client(sc)) != NULL && strcmp(c, id) < 0)
+		sc->rc = sqlite3_step(sc->s);
+	while ((c = scores_client(sc)) != NULL && strcmp(c, id) == 0) {
+		const struct psw_instrument *in;
+		const char *b;
 
-		for (end = i; end < sc->n && strcmp(sc->v[end].client, id) ==
-		    0 && strcmp(sc->v[end].instrument, sc->v[i].instrument) ==
-		    0; end++)
-			;
-		last = &sc->v[end - 1];
+		psw_buf_reset(&sc->instr);
+		psw_buf_adds(&sc->instr,
+		    (const char *)sqlite3_column_text(sc->s, 1));
+		if (sc->instr.oom) {
+			latest->oom = 1;
+			return;
+		}
+		n = 0;
+		do {
+			tot[n++ % 8] = sqlite3_column_double(sc->s, 2);
+			psw_buf_reset(&sc->band);
+			b = (const char *)sqlite3_column_text(sc->s, 3);
+			hasband = b != NULL;
+			if (b != NULL && psw_buf_adds(&sc->band, b) < 0) {
+				latest->oom = 1;
+				return;
+			}
+			sc->rc = sqlite3_step(sc->s);
+		} while ((c = scores_client(sc)) != NULL &&
+		    strcmp(c, id) == 0 && strcmp((const char *)
+		    sqlite3_column_text(sc->s, 1), sc->instr.s) == 0);
+		in = psw_instruments_find(set, sc->instr.s);
 		if (latest->len > 0)
 			psw_buf_adds(latest, ", ");
-		psw_buf_addf(latest, "%s %g%s%s", last->instrument,
-		    last->total, last->band ? " " : "",
-		    last->band ? last->band : "");
+		psw_buf_addf(latest, "%s %g%s%s", sc->instr.s,
+		    tot[(n - 1) % 8], hasband ? " " : "",
+		    hasband && sc->band.len ? sc->band.s : "");
 		if (trend->len > 0)
 			psw_buf_adds(trend, spark ? "  " : ", ");
-		psw_buf_addf(trend, "%s ", last->instrument);
-		for (j = end - i > 8 ? end - 8 : i; j < end; j++) {
-			double t = sc->v[j].total, a = 0, b = 1;
+		psw_buf_addf(trend, "%s ", sc->instr.s);
+		for (j = n > 8 ? n - 8 : 0; j < n; j++) {
+			double t = tot[j % 8], a = 0, bb = 1;
 			int k;
 
 			if (!spark) {
-				psw_buf_addf(trend, "%s%g", j > (end - i > 8 ?
-				    end - 8 : i) ? " " : "", t);
+				psw_buf_addf(trend, "%s%g", j > (n > 8 ?
+				    n - 8 : 0) ? " " : "", t);
 				continue;
 			}
 			if (in != NULL && in->max_total > in->min_total) {
 				a = in->min_total;
-				b = in->max_total;
+				bb = in->max_total;
 			}
-			k = (int)((t - a) / (b - a) * 7 + 0.5);
+			k = (int)((t - a) / (bb - a) * 7 + 0.5);
 			psw_buf_adds(trend, blocks[k < 0 ? 0 : k > 7 ? 7 : k]);
 		}
 	}
@@ -233,14 +227,15 @@ cmd_caseload(struct psw_cli *cli, int argc, char **argv)
 	struct psw_due_list l = { NULL, 0, 0 };
 	struct psw_due_item **byclient = NULL;
 	struct psw_instruments *set = NULL;
-	struct scores sc = { NULL, 0, 0 };
+	struct scores sc = { NULL, SQLITE_DONE, PSW_BUF_INIT, PSW_BUF_INIT };
 	struct psw_buf latest = PSW_BUF_INIT, trend = PSW_BUF_INIT;
 	enum psw_format fmt;
 	int spark;
 	struct psw_out out;
+	struct psw_table *t = NULL;
 	struct psw_err e;
 	sqlite3_stmt *s = NULL;
-	size_t i;
+	size_t i, nrows = 0;
 	int rc;
 
 	memset(&r, 0, sizeof r);
@@ -250,7 +245,8 @@ cmd_caseload(struct psw_cli *cli, int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	/* Everything due in the next five years: the first per client is
-	 * its most pressing item. */
+	 * its most pressing item, the only one kept. */
+	r.due_first = 1;
 	if (report_due(&r, cli->today, cli->today + 5 * 366, NULL, &l,
 	    &e) < 0)
 		return psw_cli_fail(cli, &e);
@@ -265,11 +261,20 @@ cmd_caseload(struct psw_cli *cli, int argc, char **argv)
 		rc = psw_cli_fail(cli, &e);
 		goto out;
 	}
-	if ((rc = scores_load(psw_index_db(&cli->index), &sc)) != SQLITE_OK) {
+	if ((rc = scores_open(psw_index_db(&cli->index), &sc)) != SQLITE_OK) {
 		rc = report_db_fail(&r, rc, "cannot read the scores");
 		goto out;
 	}
 	spark = fmt == PSW_FMT_TEXT && isatty(fileno(stdout));
+	/* Rows in id order go straight into an aligned text table, which
+	 * keeps them to the end anyway; other formats (which would stream)
+	 * and pseudonyms (sorted first) keep them in rows. */
+	psw_out_init(&out, stdout, fmt);
+	if (fmt == PSW_FMT_TEXT && !r.deidentify &&
+	    (t = psw_table_new(&out, cols, NCOLS)) == NULL) {
+		rc = report_oom(&r);
+		goto out;
+	}
 
 	rc = sqlite3_prepare_v2(psw_index_db(&cli->index),
 	    "SELECT c.id, c.name, c.dob, c.status, c.worker, c.last_contact,"
@@ -335,24 +340,32 @@ cmd_caseload(struct psw_cli *cli, int argc, char **argv)
 		}
 		cells[13] = latest.len ? latest.s : NULL;
 		cells[14] = trend.len ? trend.s : NULL;
-		if (report_rows_add(&rows, cells) < 0) {
+		if (t != NULL ? psw_table_row(t, cells) < 0 :
+		    report_rows_add(&rows, cells) < 0) {
 			rc = SQLITE_NOMEM;
 			break;
 		}
+		nrows++;
 	}
 	sqlite3_finalize(s);
+	if (rc == SQLITE_DONE && sc.rc != SQLITE_ROW && sc.rc != SQLITE_DONE)
+		rc = sc.rc;
 	if (rc != SQLITE_DONE) {
 		rc = report_db_fail(&r, rc, "cannot list the caseload");
 		goto out;
 	}
-	psw_out_init(&out, stdout, fmt);
-	report_rows_emit(&rows, &out, cols, r.deidentify);
-	rc = rows.n == 0 && cli->exit_status ? PSW_EEMPTY : 0;
+	if (t != NULL) {
+		psw_table_end(t);
+		t = NULL;
+	} else
+		report_rows_emit(&rows, &out, cols, r.deidentify);
+	rc = nrows == 0 && cli->exit_status ? PSW_EEMPTY : 0;
 out:
+	psw_table_discard(t);
 	free(byclient);
 	psw_due_release(&l);
 	report_rows_release(&rows);
-	scores_release(&sc);
+	scores_close(&sc);
 	psw_instruments_free(set);
 	psw_buf_release(&latest);
 	psw_buf_release(&trend);

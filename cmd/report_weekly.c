@@ -1181,7 +1181,9 @@ cmd_weekly(struct psw_cli *cli, int argc, char **argv)
 		rc = report_db_fail(&w->r, rc, "cannot write the weekly report");
 		goto out;
 	}
-	/* Due next week: the seven days after the period. */
+	/* Due next week: the seven days after the period (overdue items
+	 * are not next week's). */
+	w->r.due_upcoming = 1;
 	if (report_due(&w->r, w->to + 1, w->to + 7, NULL, &w->next, &e) < 0) {
 		rc = psw_cli_fail(cli, &e);
 		goto out;
@@ -1192,10 +1194,7 @@ cmd_weekly(struct psw_cli *cli, int argc, char **argv)
 			w->next.v[j++] = w->next.v[i];
 			continue;
 		}
-		free(w->next.v[i].client);
-		free(w->next.v[i].item);
-		free(w->next.v[i].what);
-		free(w->next.v[i].worker);
+		psw_due_item_release(&w->next.v[i]);
 	}
 	w->next.n = j;
 	add_metric(w, "due_next_week", "items", "items due next week",

@@ -151,28 +151,47 @@ psw_due_release(struct psw_due_list *l)
 {
 	size_t i;
 
-	for (i = 0; i < l->n; i++) {
-		free(l->v[i].client);
-		free(l->v[i].item);
-		free(l->v[i].what);
-		free(l->v[i].worker);
-	}
+	for (i = 0; i < l->n; i++)
+		psw_due_item_release(&l->v[i]);
 	free(l->v);
 	memset(l, 0, sizeof *l);
 }
 
-/* A copy of column i, or NULL; *oom set when the copy failed. */
-static char *
-col_dup(sqlite3_stmt *s, int i, int *oom)
-{
-	const char *t = (const char *)sqlite3_column_text(s, i);
-	char *c;
+static int strcmp_null(const char *, const char *);
 
-	if (t == NULL)
-		return NULL;
-	if ((c = strdup(t)) == NULL)
-		*oom = 1;
-	return c;
+/*
+ * Give it copies of client, item, what and worker (item and worker may
+ * be NULL) in one allocation that it->client starts; 0 or -1 on OOM.
+ */
+static int
+item_set(struct psw_due_item *it, const char *client, const char *item,
+    const char *what, const char *worker)
+{
+	const char *src[4];
+	char **dst[4], *p;
+	size_t len[4], need = 0, i;
+
+	src[0] = client, src[1] = item, src[2] = what, src[3] = worker;
+	dst[0] = &it->client, dst[1] = &it->item, dst[2] = &it->what;
+	dst[3] = &it->worker;
+	for (i = 0; i < 4; i++) {
+		len[i] = src[i] != NULL ? strlen(src[i]) + 1 : 0;
+		need += len[i];
+	}
+	if ((p = malloc(need)) == NULL)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		*dst[i] = src[i] != NULL ? memcpy(p, src[i], len[i]) : NULL;
+		p += len[i];
+	}
+	return 0;
+}
+
+void
+psw_due_item_release(struct psw_due_item *it)
+{
+	free(it->client);
+	it->client = it->item = it->what = it->worker = NULL;
 }
 
 /* A new zeroed item at the end of l; NULL on OOM. */
@@ -193,6 +212,57 @@ push(struct psw_due_list *l)
 	it = &l->v[l->n++];
 	memset(it, 0, sizeof *it);
 	return it;
+}
+
+/* Client, then the order of the items of one client in item_cmp. */
+static int
+client_first_cmp(const void *pa, const void *pb)
+{
+	const struct psw_due_item *a = pa, *b = pb;
+	int c;
+
+	if ((c = strcmp(a->client, b->client)) != 0)
+		return c;
+	if (a->due != b->due)
+		return a->due < b->due ? -1 : 1;
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	return strcmp_null(a->item, b->item);
+}
+
+/* Keep only the first item of each client (q->first_only). */
+static void
+first_only(struct psw_due_list *l)
+{
+	size_t i, n = 0;
+
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof *l->v, client_first_cmp);
+	for (i = 0; i < l->n; i++) {
+		struct psw_due_item *it = &l->v[i];
+
+		if (n > 0 && strcmp(l->v[n - 1].client, it->client) == 0) {
+			psw_due_item_release(it);
+			continue;
+		}
+		if (n != i)
+			l->v[n] = *it;
+		n++;
+	}
+	l->n = n;
+}
+
+/*
+ * A new item as push() does; with q->first_only, a full list drops the
+ * items that cannot come first before it grows, so that the list holds
+ * about one item a client.
+ */
+static struct psw_due_item *
+push_q(const struct psw_due_query *q, struct psw_due_list *l)
+{
+	if (q->first_only && l->n == l->cap && l->n >= 1024)
+		first_only(l);
+	return push(l);
 }
 
 /* Bind the parameters every query shares. */
@@ -252,22 +322,22 @@ collect_assess(sqlite3 *db, const struct psw_due_query *q,
 					due = q->today;
 				snprintf(what, sizeof what, "first %s", instr);
 			}
-			if (due == PSW_DATE_NONE || due > last_day)
+			if (due == PSW_DATE_NONE || due > last_day ||
+			    (q->upcoming_only && due < q->today))
 				continue;
-			if ((it = push(l)) == NULL) {
+			if ((it = push_q(q, l)) == NULL) {
 				oom = 1;
 				break;
 			}
 			it->kind = PSW_DUE_ASSESSMENT;
-			it->client = col_dup(s, 0, &oom);
-			it->worker = col_dup(s, 3, &oom);
-			it->item = strdup(instr);
-			it->what = strdup(what);
 			it->due = due;
 			it->days = due - q->today;
-			if (it->client == NULL || it->item == NULL ||
-			    it->what == NULL)
+			if (item_set(it, (const char *)sqlite3_column_text(s,
+			    0), instr, what, (const char *)
+			    sqlite3_column_text(s, 3)) < 0) {
+				l->n--;
 				oom = 1;
+			}
 		}
 		sqlite3_finalize(s);
 		if (!oom && rc != SQLITE_DONE)
@@ -300,24 +370,27 @@ collect_kind(sqlite3 *db, const struct psw_due_query *q, int kind,
 		const char *d = (const char *)sqlite3_column_text(s, 3);
 		psw_date due;
 
-		if (d == NULL || psw_date_parse_iso(d, &due) < 0)
+		if (d == NULL || psw_date_parse_iso(d, &due) < 0 ||
+		    (q->upcoming_only && due < q->today))
 			continue;
-		if ((it = push(l)) == NULL) {
+		if ((it = push_q(q, l)) == NULL) {
 			oom = 1;
 			break;
 		}
 		it->kind = (enum psw_due_kind)kind;
-		it->client = col_dup(s, 0, &oom);
-		it->item = col_dup(s, 1, &oom);
-		it->what = col_dup(s, 2, &oom);
-		it->worker = col_dup(s, 4, &oom);
 		it->urgent = sqlite3_column_int(s, 5);
 		it->due = due;
 		it->days = due - q->today;
-		if (it->client == NULL || it->what == NULL)
+		if (sqlite3_column_text(s, 0) == NULL ||
+		    sqlite3_column_text(s, 2) == NULL ||
+		    item_set(it, (const char *)sqlite3_column_text(s, 0),
+		    (const char *)sqlite3_column_text(s, 1),
+		    (const char *)sqlite3_column_text(s, 2),
+		    (const char *)sqlite3_column_text(s, 4)) < 0) {
+			l->n--;
 			oom = 1;
-		if (oom)
 			break;
+		}
 	}
 	sqlite3_finalize(s);
 	if (oom)
@@ -431,6 +504,8 @@ psw_due_collect(sqlite3 *db, const struct psw_due_query *q,
 			return rc;
 		}
 	}
+	if (q->first_only)
+		first_only(out);
 	if ((rc = mark_risk(db, out, e)) < 0) {
 		psw_due_release(out);
 		return rc;

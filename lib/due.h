@@ -59,14 +59,18 @@ struct psw_due_query {
 	int no_contact_days;
 	const struct psw_assess_every *assess;	/* the schedule (settings) */
 	size_t nassess;
+	int first_only;		/* keep only each client's first item (in
+				 * the order of psw_due_collect) */
+	int upcoming_only;	/* no item due before today */
 };
 
 enum psw_due_priority { PSW_PRIO_LOW, PSW_PRIO_MEDIUM, PSW_PRIO_HIGH };
 
 extern const char *const psw_due_priorities[3];	/* low medium high */
 
+/* An item's strings are one allocation that client starts. */
 struct psw_due_item {
-	char *client;		/* owned */
+	char *client;		/* owned: the strings' allocation */
 	enum psw_due_kind kind;
 	char *item;		/* the item's id, or NULL (review, contact) */
 	char *what;		/* owned; may hold names: see deidentify */
@@ -95,6 +99,8 @@ struct psw_due_list {
 int psw_due_collect(struct sqlite3 *db, const struct psw_due_query *q,
     struct psw_due_list *out, struct psw_err *e);
 void psw_due_release(struct psw_due_list *l);
+/* Free the strings of one item (when dropping it from a list). */
+void psw_due_item_release(struct psw_due_item *it);
 
 /*
  * A stable key of an item, "client kind item due" (item "-" when none),

@@ -32,8 +32,11 @@ struct psw_table {
 	const struct psw_column *cols;	/* borrowed */
 	size_t ncols;
 	size_t nrows;
-	char **cells;		/* text: nrows * ncols copies, NULL kept */
-	size_t cap;		/* rows the cells array holds */
+	char *text;		/* text: every cell of every row, each
+				 * ending in NUL (NULL kept as "") */
+	size_t len, size;	/* bytes of text used and allocated */
+	size_t *rows;		/* text: the offset of each row in text */
+	size_t cap;		/* rows the rows array holds */
 	int started;		/* header or opening bracket written */
 	int err;		/* errno of the first failure, 0 when none */
 };
@@ -770,12 +773,16 @@ table_fail(struct psw_table *t)
 	return -1;
 }
 
-/* Keep a copy of a text row; 0 or -1 on OOM. */
+/*
+ * Keep a copy of a text row, packed into one buffer for all the rows
+ * (a row costs the bytes of its cells and one offset); 0 or -1 on OOM.
+ */
 static int
 text_keep(struct psw_table *t, const char *const *cells)
 {
-	char **v, **row;
-	size_t cap, i;
+	size_t cap, i, need = 0, n;
+	size_t *v;
+	char *p;
 
 	if (t->ncols == 0) {
 		t->nrows++;
@@ -783,26 +790,65 @@ text_keep(struct psw_table *t, const char *const *cells)
 	}
 	if (t->nrows == t->cap) {
 		cap = t->cap ? t->cap * 2 : 16;
-		if (cap < t->cap || cap > SIZE_MAX / sizeof *v / t->ncols) {
+		if (cap < t->cap || cap > SIZE_MAX / sizeof *v) {
 			errno = ENOMEM;
 			return -1;
 		}
-		if ((v = realloc(t->cells, cap * t->ncols * sizeof *v)) == NULL)
+		if ((v = realloc(t->rows, cap * sizeof *v)) == NULL)
 			return -1;
-		t->cells = v;
+		t->rows = v;
 		t->cap = cap;
 	}
-	row = t->cells + t->nrows * t->ncols;
 	for (i = 0; i < t->ncols; i++) {
-		row[i] = NULL;
-		if (cells[i] != NULL && (row[i] = strdup(cells[i])) == NULL) {
-			while (i-- > 0)
-				free(row[i]);
+		n = cells[i] != NULL ? strlen(cells[i]) + 1 : 1;
+		if (need > SIZE_MAX - n) {
+			errno = ENOMEM;
 			return -1;
 		}
+		need += n;
 	}
+	if (need > SIZE_MAX - t->len) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (t->len + need > t->size) {
+		cap = t->size ? t->size : 4096;
+		while (cap < t->len + need) {
+			if (cap > SIZE_MAX / 2) {
+				errno = ENOMEM;
+				return -1;
+			}
+			cap *= 2;
+		}
+		if ((p = realloc(t->text, cap)) == NULL)
+			return -1;
+		t->text = p;
+		t->size = cap;
+	}
+	t->rows[t->nrows] = t->len;
+	p = t->text + t->len;
+	for (i = 0; i < t->ncols; i++) {
+		n = cells[i] != NULL ? strlen(cells[i]) : 0;
+		memcpy(p, cells[i] != NULL ? cells[i] : "", n);
+		p[n] = '\0';
+		p += n + 1;
+	}
+	t->len += need;
 	t->nrows++;
 	return 0;
+}
+
+/* Point cells at the ncols cells of kept row r. */
+static void
+text_cells(const struct psw_table *t, size_t r, char **cells)
+{
+	char *p = t->text + t->rows[r];
+	size_t i;
+
+	for (i = 0; i < t->ncols; i++) {
+		cells[i] = p;
+		p += strlen(p) + 1;
+	}
 }
 
 /* Write the header row of a streamed format, before the first row. */
@@ -975,7 +1021,7 @@ text_line(struct psw_table *t, char *const *cells, const size_t *w,
 static int
 text_print(struct psw_table *t)
 {
-	char **head = NULL;
+	char **head = NULL, **cells = NULL;
 	size_t *w = NULL, i, r, cw;
 	int rc = EOF;
 	char *p;
@@ -985,7 +1031,8 @@ text_print(struct psw_table *t)
 	if (t->ncols > 0) {
 		head = calloc(t->ncols, sizeof *head);
 		w = calloc(t->ncols, sizeof *w);
-		if (head == NULL || w == NULL)
+		cells = calloc(t->ncols, sizeof *cells);
+		if (head == NULL || w == NULL || cells == NULL)
 			goto out;
 	}
 	for (i = 0; i < t->ncols; i++) {
@@ -996,17 +1043,21 @@ text_print(struct psw_table *t)
 			if (*p >= 'a' && *p <= 'z')
 				*p = (char)(*p - 'a' + 'A');
 		w[i] = psw_text_width(head[i]);
-		for (r = 0; r < t->nrows; r++) {
-			cw = psw_text_width(t->cells[r * t->ncols + i]);
-			if (cw > w[i])
+	}
+	for (r = 0; t->ncols > 0 && r < t->nrows; r++) {
+		text_cells(t, r, cells);
+		for (i = 0; i < t->ncols; i++)
+			if ((cw = psw_text_width(cells[i])) > w[i])
 				w[i] = cw;
-		}
 	}
 	if (text_line(t, head, w, t->o->color) == EOF)
 		goto out;
-	for (r = 0; r < t->nrows; r++)
-		if (text_line(t, t->cells + r * t->ncols, w, 0) == EOF)
+	for (r = 0; r < t->nrows; r++) {
+		if (t->ncols > 0)
+			text_cells(t, r, cells);
+		if (text_line(t, cells, w, 0) == EOF)
 			goto out;
+	}
 	rc = 0;
 out:
 	if (head != NULL)
@@ -1014,6 +1065,7 @@ out:
 			free(head[i]);
 	free(head);
 	free(w);
+	free(cells);
 	return rc;
 }
 
@@ -1043,7 +1095,6 @@ stream_end(struct psw_table *t)
 int
 psw_table_end(struct psw_table *t)
 {
-	size_t i;
 	int rc = 0;
 
 	if (t == NULL)
@@ -1061,13 +1112,22 @@ psw_table_end(struct psw_table *t)
 	}
 	if (t->err != 0)
 		rc = -1;
-	for (i = 0; t->cells != NULL && i < t->nrows * t->ncols; i++)
-		free(t->cells[i]);
-	free(t->cells);
+	free(t->text);
+	free(t->rows);
 	if (rc == -1)
 		errno = t->err;
 	free(t);
 	return rc;
+}
+
+void
+psw_table_discard(struct psw_table *t)
+{
+	if (t == NULL)
+		return;
+	free(t->text);
+	free(t->rows);
+	free(t);
 }
 
 /* --- Streaming JSON --------------------------------------------------- */

@@ -111,6 +111,9 @@ size_t psw_table_rows(const struct psw_table *t);
  */
 int psw_table_end(struct psw_table *t);
 
+/* Free the table without writing what is still kept.  Safe on NULL. */
+void psw_table_discard(struct psw_table *t);
+
 /* --- Escapers: each writes one value to fp; return 0 or EOF ---------- */
 
 int psw_put_tsv(FILE *fp, const char *s);
