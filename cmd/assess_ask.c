@@ -16,6 +16,7 @@
  * shown; a line that is not an answer is an error (exit 3).
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,6 +152,14 @@ tty_key(struct ask *k, const struct psw_item *it, int *value)
 	ssize_t r;
 
 	for (;;) {
+		/* A signal that lands between the check and read() would be
+		 * missed by a blocking read: wait in short polls. */
+		struct pollfd pfd = { STDIN_FILENO, POLLIN, 0 };
+
+		while (!ask_signal && poll(&pfd, 1, 100) == 0)
+			;
+		if (ask_signal)
+			return EV_CANCEL;
 		r = read(STDIN_FILENO, &c, 1);
 		if (ask_signal)
 			return EV_CANCEL;
