@@ -83,7 +83,9 @@ refer_services(struct psw_cli *cli, int argc, char **argv)
 		psw_buf_adds(&text, argv[i]);
 		psw_buf_addc(&text, ' ');
 	}
-	if (optind < argc) {
+	if (optind < argc && text.oom)
+		words = -1;	/* out of memory: reported below */
+	else if (optind < argc) {
 		words = psw_fts_query(text.s, &q);
 		psw_buf_release(&text);
 		if (words == 0) {
@@ -93,6 +95,7 @@ refer_services(struct psw_cli *cli, int argc, char **argv)
 		}
 	}
 	if (words < 0 || text.oom) {
+		psw_buf_release(&text);
 		psw_buf_release(&q);
 		psw_error(&e, PSW_EIO, "out of memory");
 		return psw_cli_fail(cli, &e);
