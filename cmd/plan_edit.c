@@ -744,6 +744,7 @@ scratch_make(struct scratch *sc, const char *fname, const char *data,
 	sc->made = 0;
 	if (tmp == NULL || *tmp != '/')
 		tmp = "/tmp";
+	/* mkdtemp(3) replaces the six X with a unique suffix */
 	if ((size_t)snprintf(sc->dir, sizeof sc->dir, "%s/psw-edit.XXXXXX",
 	    tmp) >= sizeof sc->dir)
 		return psw_error(e, PSW_EIO, "TMPDIR is too long");

@@ -1455,8 +1455,8 @@ struct pool {
 	pthread_cond_t cv;	/* a slot was filled or freed, or stop */
 	const struct psw_store *st;
 	const struct entry *disk;
-	const size_t *todo;	/* indexes into disk */
-	size_t n;		/* entries in todo */
+	const size_t *pending;	/* indexes into disk */
+	size_t n;		/* entries in pending */
 	size_t next;		/* the next entry a worker claims */
 	size_t taken;		/* entries the writer has taken */
 	int stop;
@@ -1479,7 +1479,7 @@ pool_worker(void *arg)
 			break;
 		k = pl->next++;
 		pthread_mutex_unlock(&pl->mu);
-		parse_one(pl->st, &pl->disk[pl->todo[k]],
+		parse_one(pl->st, &pl->disk[pl->pending[k]],
 		    &pl->slot[k % POOL_WINDOW]);
 		pthread_mutex_lock(&pl->mu);
 		pl->ready[k % POOL_WINDOW] = 1;
@@ -1501,12 +1501,12 @@ pool_threads(size_t n)
 }
 
 /*
- * Re-index the n entries todo[] of disk, in order, inside the open write
+ * Re-index the n entries pending[] of disk, in order, inside the open write
  * transaction; parsing on threads when there are many.  An SQLite code.
  */
 static int
 reindex(struct psw_index *ix, struct puts *p, const struct entry *disk,
-    const size_t *todo, size_t n, int fresh, struct psw_sync_stats *stats)
+    const size_t *pending, size_t n, int fresh, struct psw_sync_stats *stats)
 {
 	pthread_t tid[POOL_THREADS];
 	struct parsed one, *r;
@@ -1521,7 +1521,7 @@ reindex(struct psw_index *ix, struct puts *p, const struct entry *disk,
 		pthread_cond_init(&pl->cv, NULL);
 		pl->st = ix->st;
 		pl->disk = disk;
-		pl->todo = todo;
+		pl->pending = pending;
 		pl->n = n;
 		while (started < nt && pthread_create(&tid[started], NULL,
 		    pool_worker, pl) == 0)
@@ -1535,10 +1535,10 @@ reindex(struct psw_index *ix, struct puts *p, const struct entry *disk,
 			pthread_mutex_unlock(&pl->mu);
 			r = &pl->slot[k % POOL_WINDOW];
 		} else {
-			parse_one(ix->st, &disk[todo[k]], &one);
+			parse_one(ix->st, &disk[pending[k]], &one);
 			r = &one;
 		}
-		rc = apply_one(ix, p, &disk[todo[k]], r, fresh, &prob);
+		rc = apply_one(ix, p, &disk[pending[k]], r, fresh, &prob);
 		stats->parsed++;
 		if (prob)
 			stats->problems++;
@@ -1678,7 +1678,7 @@ sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
 	struct entry *disk = NULL, *rec = NULL;
 	size_t nd = 0, nr = 0, i, j, nchanged = 0, nremoved = 0;
 	unsigned char *changed = NULL, *removed = NULL;
-	size_t *todo = NULL;
+	size_t *pending = NULL;
 	const struct psw_instruments *ins;
 	const char *digest;
 	char stored[64], quick[17];
@@ -1747,7 +1747,7 @@ sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
 	if (nchanged == 0 && nremoved == 0)
 		goto out;		/* nothing to write: no write lock */
 
-	if ((todo = calloc(nchanged + 1, sizeof *todo)) == NULL) {
+	if ((pending = calloc(nchanged + 1, sizeof *pending)) == NULL) {
 		rc = SQLITE_NOMEM;
 		goto out;
 	}
@@ -1776,7 +1776,7 @@ sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
 	if (rc == SQLITE_OK) {
 		for (i = j = 0; i < nd; i++)
 			if (changed[i])
-				todo[j++] = i;
+				pending[j++] = i;
 		fresh = nremoved == 0 && ix->rebuilt && j >= POOL_MIN &&
 		    index_empty(ix);
 		/* A fresh build inserts without the secondary indexes and
@@ -1789,7 +1789,7 @@ sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
 		if (rc == SQLITE_OK && fresh)
 			rc = guard_triggers(ix->db, 1);
 		if (rc == SQLITE_OK)
-			rc = reindex(ix, &p, disk, todo, j, fresh, stats);
+			rc = reindex(ix, &p, disk, pending, j, fresh, stats);
 		if (rc == SQLITE_OK && fresh)
 			rc = secondary_indexes(ix->db, 0);
 		if (rc == SQLITE_OK && fresh)
@@ -1806,7 +1806,7 @@ sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
 		sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
 out:
 	puts_finalize(&p);
-	free(todo);
+	free(pending);
 	free(changed);
 	free(removed);
 	free(disk);
