@@ -573,11 +573,14 @@ psw_put_json_str(FILE *fp, const char *s)
 int
 psw_put_html(FILE *fp, const char *s)
 {
-	const char *p, *run, *esc;
+	const unsigned char *p, *run;
+	const char *esc;
+	struct unit u;
 
 	if (s == NULL)
 		return 0;
-	for (p = run = s; *p != '\0'; p++) {
+	for (p = run = (const unsigned char *)s; *p != '\0'; p += u.len) {
+		u.len = 1;
 		switch (*p) {
 		case '&':
 			esc = "&amp;";
@@ -594,15 +597,31 @@ psw_put_html(FILE *fp, const char *s)
 		case '\'':
 			esc = "&#39;";
 			break;
-		default:
+		case '\t':
+		case '\n':
+		case '\r':
 			continue;
+		default:
+			/*
+			 * A page is read, not parsed: control and bidi
+			 * characters (which would reorder what a reader
+			 * sees) and bytes that are not UTF-8 are shown as
+			 * their escapes, wherever the page goes.
+			 */
+			if (*p >= 0x20 && *p < 0x7f)
+				continue;
+			text_unit(p, &u);
+			if (u.esc[0] == '\0')
+				continue;
+			esc = u.esc;
+			break;
 		}
-		if (put_n(fp, run, (size_t)(p - run)) == EOF ||
+		if (put_n(fp, (const char *)run, (size_t)(p - run)) == EOF ||
 		    put_s(fp, esc) == EOF)
 			return EOF;
-		run = p + 1;
+		run = p + u.len;
 	}
-	return put_n(fp, run, (size_t)(p - run));
+	return put_n(fp, (const char *)run, (size_t)(p - run));
 }
 
 /* Write s as Markdown inline text; newlines become <br>. */

@@ -335,6 +335,14 @@ test_put_html_md(void **state)
 	assert_int_equal(psw_put_html(c.fp, "<a href=\"x\">&'</a>"), 0);
 	cap_check(&c, "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
 
+	/* A page shows control and bidi characters and bad bytes escaped
+	 * (it is not a terminal, but a reader sees it the same way). */
+	cap_open(&c);
+	assert_int_equal(psw_put_html(c.fp, "a\033[31mb\tc\nd"
+	    "\xe2\x80\xae" "evil\xe2\x81\xa6" "x\xff\x7f caf\xc3\xa9"), 0);
+	cap_check(&c, "a\\x1b[31mb\tc\nd\\u202eevil\\u2066x\\xff"
+	    "\\x7f caf\xc3\xa9");
+
 	cap_open(&c);
 	assert_int_equal(psw_put_md(c.fp,
 	    "a|b*c_d`e[f]g<h>i#j\\k\nl\r\nm\rn"), 0);
