@@ -40,6 +40,7 @@ psw_store_locate(const char *home)
 {
 	const char *s;
 
+	errno = 0;	/* ENOMEM tells no memory from no folder named */
 	if (home != NULL && *home != '\0')
 		return strdup(home);
 	if ((s = getenv("PSW_HOME")) != NULL && *s != '\0')
@@ -304,9 +305,12 @@ psw_store_open(struct psw_store *st, const char *home, int flags,
 
 	memset(st, 0, sizeof *st);
 	st->prog = prog;
-	if ((st->home = psw_store_locate(home)) == NULL)
+	if ((st->home = psw_store_locate(home)) == NULL) {
+		if (errno == ENOMEM)
+			return psw_error(e, PSW_EIO, "out of memory");
 		return psw_error(e, PSW_EIO, "no case folder: set PSW_HOME, "
 		    "HOME or use --home");
+	}
 	st->clients = path_join(st->home, "clients");
 	st->audit_path = path_join(st->home, "audit.log");
 	ix = getenv("PSW_INDEX");

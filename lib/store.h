@@ -60,7 +60,8 @@ struct psw_store {
 };
 
 /* Where the case folder is: home > $PSW_HOME > $XDG_DATA_HOME/psw > ~/.local/share/psw.
- * Returns a new string, or NULL on OOM or when no HOME is known. */
+ * Returns a new string, or NULL: errno ENOMEM when out of memory, 0 when
+ * no HOME is known. */
 char *psw_store_locate(const char *home);
 
 #define PSW_STORE_CREATE 1	/* create the folder (0700) when missing */

@@ -4,7 +4,8 @@
 #                         (CLIENT<tab>MARK<tab>COMMAND), comments dropped
 #   rel_subst STR N       STR with every {n} replaced by N
 #   rel_fixture DIR       a small case folder at DIR: clients alex-m and
-#                         bo-k with a note each, index built
+#                         bo-k with a note each, service svc0, alex-m's
+#                         referral r1 to it in progress, index built
 #   rel_clients_digest DIR  one digest of every client file in DIR
 #   rel_integrity DIR     "ok" when DIR's index passes PRAGMA
 #                         integrity_check (or does not exist)
@@ -34,6 +35,13 @@ rel_fixture() {
 	PSW_HOME="$1" psw-plan note alex-m --kind phone "first call" -q &&
 	PSW_HOME="$1" psw-plan new bo-k --name "Bo K" -q &&
 	PSW_HOME="$1" psw-plan note bo-k "hello" -q &&
+	PSW_HOME="$1" psw-refer service add svc0 --name "Service 0" -q &&
+	PSW_HOME="$1" psw-refer new alex-m --service svc0 --reason "fixture" \
+	    -q &&
+	PSW_HOME="$1" psw-refer update alex-m r1 --status requested \
+	    --override-consent --reason "fixture" -q &&
+	PSW_HOME="$1" psw-refer update alex-m r1 --status accepted -q &&
+	PSW_HOME="$1" psw-refer update alex-m r1 --status in-progress -q &&
 	PSW_HOME="$1" psw-plan list >/dev/null
 }
 
