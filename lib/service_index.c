@@ -169,7 +169,10 @@ reindex(struct psw_index *ix, struct sstmts *p, const char *id,
 	sqlite3_bind_text(p->del, 1, id, -1, SQLITE_STATIC);
 	if ((rc = step_done(p->del)) != SQLITE_OK)
 		return rc;
-	if (psw_service_load(ix->st, id, &doc, &s, &e) < 0) {
+	if ((rc = psw_service_load(ix->st, id, &doc, &s, &e)) < 0) {
+		/* No memory is the sync's failure, not the file's problem. */
+		if (rc == -PSW_EIO && strstr(e.msg, "out of memory") != NULL)
+			return SQLITE_NOMEM;
 		psw_err_format(&e, line, sizeof line);
 		psw_store_warn(ix->st, "%s (skipped)", line);
 		return put_stat(p, id, sb, line);
