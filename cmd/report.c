@@ -104,9 +104,6 @@ report_due(struct report *r, psw_date today, psw_date until,
 	q.until = until;
 	q.worker = r->worker;
 	q.client = client;
-	q.no_contact_days = r->cli->store.set.no_contact_days;
-	q.assess = r->cli->store.set.assess_every;
-	q.nassess = r->cli->store.set.nassess_every;
 	q.first_only = r->due_first;
 	q.upcoming_only = r->due_upcoming;
 	return psw_due_collect(psw_index_db(&r->cli->index), &q, l, e);
@@ -432,6 +429,66 @@ due_ics_event(FILE *fp, const struct due_opts *o, const struct psw_due_item *it,
 	return b.oom ? -1 : rc;
 }
 
+/* The state of one listing of psw-report due, item by item. */
+struct due_emit {
+	const struct due_opts *o;
+	enum psw_format fmt;
+	struct psw_table *t;
+	const struct seen *sn;		/* --new: what was shown before */
+	struct psw_buf shown;		/* --new: the lines to add */
+	char today[PSW_DATE_LEN], stamp[32];
+	size_t nshown;
+	int oom;
+};
+
+/* psw_due_each() callback: write one item (unless --new has shown it). */
+static int
+due_emit_one(void *arg, struct psw_due_item *it)
+{
+	struct due_emit *em = arg;
+	char pbuf[PSW_PSEUDONYM_LEN], d[PSW_DATE_LEN], days[32], key[512];
+	const char *cells[9], *client;
+
+	if (em->sn != NULL) {
+		psw_due_key(it, key, sizeof key);
+		if (seen_has(em->sn, key))
+			return 0;
+		psw_buf_addf(&em->shown, "%s\t%s\n", key, em->today);
+		if (em->shown.oom) {
+			em->oom = 1;
+			return 1;
+		}
+	}
+	client = report_client(&em->o->r, it->client, pbuf);
+	if (em->fmt == PSW_FMT_ICS) {
+		if (em->nshown++ == 0) {
+			psw_ics_line(stdout, "BEGIN", "VCALENDAR", 0);
+			psw_ics_line(stdout, "VERSION", "2.0", 0);
+			psw_ics_line(stdout, "PRODID", "-//psw//psw-report "
+			    PSW_VERSION "//EN", 0);
+			psw_ics_line(stdout, "CALSCALE", "GREGORIAN", 0);
+			psw_ics_line(stdout, "METHOD", "PUBLISH", 0);
+			psw_ics_line(stdout, "X-WR-CALNAME", "psw: due", 1);
+		}
+		return due_ics_event(stdout, em->o, it, client, em->stamp) < 0;
+	}
+	em->nshown++;
+	if (em->fmt == PSW_FMT_TEXT)
+		report_when(it->days, days, sizeof days);
+	else
+		snprintf(days, sizeof days, "%d", it->days);
+	cells[0] = client;
+	cells[1] = psw_due_kinds[it->kind];
+	cells[2] = it->item;
+	cells[3] = em->o->r.deidentify ? psw_due_plain(it->kind) : it->what;
+	cells[4] = psw_date_format(it->due, d);
+	cells[5] = days;
+	cells[6] = psw_due_priorities[it->prio];
+	cells[7] = it->worker;
+	cells[8] = it->risk > 0 ? psw_level_name(it->risk) : NULL;
+	return psw_table_row(em->t, cells) < 0;
+}
+
 static int
 cmd_due(struct psw_cli *cli, int argc, char **argv)
 {
@@ -456,15 +513,12 @@ cmd_due(struct psw_cli *cli, int argc, char **argv)
 	};
 	struct due_opts o;
 	struct psw_due_query q;
-	struct psw_due_list l = { NULL, 0, 0 };
 	struct psw_duration within;
-	struct psw_table *t = NULL;
+	struct due_emit em;
 	struct psw_out out;
 	struct psw_err e;
 	struct seen sn;
 	enum psw_format fmt;
-	unsigned char *show = NULL;
-	size_t i, nshown = 0;
 	int rc, have_seen = 0;
 
 	memset(&o, 0, sizeof o);
@@ -506,103 +560,55 @@ cmd_due(struct psw_cli *cli, int argc, char **argv)
 	q.overdue_only = o.overdue_only;
 	q.worker = o.r.worker;
 	q.client = o.client;
-	q.no_contact_days = cli->store.set.no_contact_days;
-	q.assess = cli->store.set.assess_every;
-	q.nassess = cli->store.set.nassess_every;
-	if (psw_due_collect(psw_index_db(&cli->index), &q, &l, &e) < 0)
-		return psw_cli_fail(cli, &e);
 	if (o.new_only) {
 		if ((rc = seen_load(&sn, cli, &e)) < 0) {
 			seen_release(&sn);
-			psw_due_release(&l);
 			return psw_cli_fail(cli, &e);
 		}
 		have_seen = 1;
 	}
-	if ((show = calloc(l.n + 1, 1)) == NULL) {
-		rc = report_oom(&o.r);
-		goto out;
-	}
-	for (i = 0; i < l.n; i++) {
-		char key[512];
-
-		show[i] = !have_seen || !seen_has(&sn, psw_due_key(&l.v[i],
-		    key, sizeof key));
-		nshown += show[i];
-	}
-
-	psw_out_init(&out, stdout, fmt);
-	if (fmt == PSW_FMT_ICS && nshown > 0) {
-		char stamp[32];
+	memset(&em, 0, sizeof em);
+	em.o = &o;
+	em.fmt = fmt;
+	em.sn = have_seen ? &sn : NULL;
+	psw_date_format(cli->today, em.today);
+	{
 		int y, m, d;
 
 		psw_date_to_ymd(cli->today, &y, &m, &d);
-		snprintf(stamp, sizeof stamp, "%04d%02d%02dT000000Z", y, m, d);
-		psw_ics_line(stdout, "BEGIN", "VCALENDAR", 0);
-		psw_ics_line(stdout, "VERSION", "2.0", 0);
-		psw_ics_line(stdout, "PRODID", "-//psw//psw-report "
-		    PSW_VERSION "//EN", 0);
-		psw_ics_line(stdout, "CALSCALE", "GREGORIAN", 0);
-		psw_ics_line(stdout, "METHOD", "PUBLISH", 0);
-		psw_ics_line(stdout, "X-WR-CALNAME", "psw: due", 1);
-		for (i = 0; i < l.n; i++) {
-			char pbuf[PSW_PSEUDONYM_LEN];
-
-			if (show[i] && due_ics_event(stdout, &o, &l.v[i],
-			    report_client(&o.r, l.v[i].client, pbuf),
-			    stamp) < 0)
-				break;
-		}
-		psw_ics_line(stdout, "END", "VCALENDAR", 0);
-	} else if (fmt != PSW_FMT_ICS) {
-		if ((t = psw_table_new(&out, cols, 9)) == NULL) {
-			rc = report_oom(&o.r);
-			goto out;
-		}
-		for (i = 0; i < l.n; i++) {
-			const struct psw_due_item *it = &l.v[i];
-			char pbuf[PSW_PSEUDONYM_LEN], d[PSW_DATE_LEN], days[32];
-			const char *cells[9];
-
-			if (!show[i])
-				continue;
-			if (fmt == PSW_FMT_TEXT)
-				report_when(it->days, days, sizeof days);
-			else
-				snprintf(days, sizeof days, "%d", it->days);
-			cells[0] = report_client(&o.r, it->client, pbuf);
-			cells[1] = psw_due_kinds[it->kind];
-			cells[2] = it->item;
-			cells[3] = o.r.deidentify ? psw_due_plain(it->kind) :
-			    it->what;
-			cells[4] = psw_date_format(it->due, d);
-			cells[5] = days;
-			cells[6] = psw_due_priorities[it->prio];
-			cells[7] = it->worker;
-			cells[8] = it->risk > 0 ? psw_level_name(it->risk) :
-			    NULL;
-			if (psw_table_row(t, cells) < 0)
-				break;
-		}
-		psw_table_end(t);
+		snprintf(em.stamp, sizeof em.stamp, "%04d%02d%02dT000000Z",
+		    y, m, d);
 	}
-	rc = nshown == 0 && cli->exit_status ? PSW_EEMPTY : 0;
+	psw_out_init(&out, stdout, fmt);
+	if (fmt != PSW_FMT_ICS && (em.t = psw_table_new(&out, cols, 9)) ==
+	    NULL) {
+		rc = report_oom(&o.r);
+		goto out;
+	}
+	/* Each item is written as the index yields it: nothing is held. */
+	rc = psw_due_each(psw_index_db(&cli->index), &q, due_emit_one, &em,
+	    &e);
+	if (em.oom)
+		rc = report_oom(&o.r);
+	else if (rc < 0)
+		rc = psw_cli_fail(cli, &e);
+	else
+		rc = 0;		/* stopped by a failed write: see below */
+	if (fmt == PSW_FMT_ICS && em.nshown > 0)
+		psw_ics_line(stdout, "END", "VCALENDAR", 0);
+	if (em.t != NULL)
+		psw_table_end(em.t);
+	if (rc != 0)
+		goto out;
+	rc = em.nshown == 0 && cli->exit_status ? PSW_EEMPTY : 0;
 	/* Remember what was shown only once it has surely been written. */
-	if (have_seen && nshown > 0) {
+	if (have_seen && em.nshown > 0) {
 		struct psw_buf b = PSW_BUF_INIT;
-		char today[PSW_DATE_LEN];
 
 		if (fflush(stdout) == EOF || ferror(stdout))
 			goto out;
-		psw_date_format(cli->today, today);
 		psw_buf_add(&b, sn.keep.s ? sn.keep.s : "", sn.keep.len);
-		for (i = 0; i < l.n; i++) {
-			char key[512];
-
-			if (show[i])
-				psw_buf_addf(&b, "%s\t%s\n", psw_due_key(
-				    &l.v[i], key, sizeof key), today);
-		}
+		psw_buf_add(&b, em.shown.s ? em.shown.s : "", em.shown.len);
 		if (b.oom)
 			rc = report_oom(&o.r);
 		else if (psw_write_atomic(sn.path, "report-due.seen", b.s,
@@ -611,10 +617,9 @@ cmd_due(struct psw_cli *cli, int argc, char **argv)
 		psw_buf_release(&b);
 	}
 out:
-	free(show);
+	psw_buf_release(&em.shown);
 	if (have_seen)
 		seen_release(&sn);
-	psw_due_release(&l);
 	return rc;
 }
 

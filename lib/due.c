@@ -1,7 +1,9 @@
 /*
- * due.c - the reminders: one query a kind over the index, merged and
- * ordered here.  Each query compares dates as ISO text, so the date
- * indexes of the schema serve the window bound.
+ * due.c - the reminders.  When the index takes in a client, it keeps
+ * every dated item the client can ever have due in the table due_items
+ * (psw_due_client_rows()), keyed in the order psw-report due prints:
+ * risk, date, client, kind, item.  Listing what is due is then one scan
+ * of that key, streamed, whatever the size of the caseload.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #include "buf.h"
 #include "client.h"
 #include "due.h"
+#include "instrument.h"
 
 const char *const psw_due_kinds[PSW_DUE_NKINDS + 1] = {
 	"action", "goal", "review", "referral", "consent", "contact",
@@ -20,105 +23,220 @@ const char *const psw_due_kinds[PSW_DUE_NKINDS + 1] = {
 
 const char *const psw_due_priorities[3] = { "low", "medium", "high" };
 
+/* --- What the index keeps: each client's dated items --------------- */
+
 /* A referral still open: neither ended nor withdrawn. */
-#define OPEN_REFERRAL(r) \
-	"coalesce(" r ".status, 'draft') NOT IN ('completed', 'cancelled', " \
-	"'rejected', 'failed')"
+static int
+open_referral(const struct psw_referral *r)
+{
+	static const char *const ended[] = {
+		"completed", "cancelled", "rejected", "failed", NULL
+	};
+	const char *st = r->status != NULL ? r->status : "draft";
+	size_t i;
 
-/* Client filters shared by every query: ?3 worker, ?4 client. */
-#define CLIENT_FILTER \
-	" AND c.status <> 'closed' AND (?3 IS NULL OR c.worker = ?3)" \
-	" AND (?4 IS NULL OR c.id = ?4)"
+	for (i = 0; ended[i] != NULL; i++)
+		if (strcmp(st, ended[i]) == 0)
+			return 0;
+	return 1;
+}
 
-/*
- * Each query yields client, item, what, due, worker, urgent for items
- * due on or before ?2 (the window's last day); ?1 is today, ?5 the
- * no-contact-days setting.
- */
-static const char *const kind_sql[PSW_DUE_NKINDS] = {
-	/* action */
-	"SELECT a.client, a.id, a.title, a.due, c.worker, 0"
-	" FROM actions a JOIN clients c ON c.id = a.client"
-	" JOIN goals g ON g.client = a.client AND g.id = a.goal"
-	" WHERE a.done IS NULL AND a.due <= ?2"
-	" AND g.status NOT IN ('achieved', 'cancelled')" CLIENT_FILTER,
-	/* goal */
-	"SELECT g.client, g.id, g.title, g.target, c.worker, 0"
-	" FROM goals g JOIN clients c ON c.id = g.client"
-	" WHERE g.status = 'active' AND g.target <= ?2" CLIENT_FILTER,
-	/* review */
-	"SELECT c.id, NULL, 'plan review', c.review_next, c.worker, 0"
-	" FROM clients c WHERE c.review_next <= ?2" CLIENT_FILTER,
-	/* referral: a follow-up date, or none on an open referral */
-	"SELECT r.client, r.id, 'follow up referral to ' || r.service,"
-	" r.follow_up, c.worker, r.urgency = 'urgent'"
-	" FROM referrals r JOIN clients c ON c.id = r.client"
-	" WHERE r.follow_up <= ?2 AND " OPEN_REFERRAL("r") CLIENT_FILTER
-	" UNION ALL SELECT * FROM ("
-	"SELECT r.client, r.id, 'no follow-up date on referral to ' ||"
-	" r.service, coalesce((SELECT max(e.date) FROM referral_events e"
-	" WHERE e.client = r.client AND e.referral = r.id), r.created, ?1)"
-	" AS due, c.worker, r.urgency = 'urgent'"
-	" FROM referrals r JOIN clients c ON c.id = r.client"
-	" WHERE r.follow_up IS NULL AND " OPEN_REFERRAL("r") CLIENT_FILTER
-	") WHERE due <= ?2",
-	/* consent */
-	"SELECT k.client, k.id, CASE WHEN k.expires < ?1"
-	" THEN 'consent expired, an open referral depends on it: '"
-	" ELSE 'consent expires: ' END || k.scope, k.expires, c.worker, 0"
-	" FROM consent k JOIN clients c ON c.id = k.client"
-	" WHERE k.revoked IS NULL AND k.expires <= ?2"
-	" AND (k.expires >= ?1 OR EXISTS (SELECT 1 FROM referrals r"
-	" WHERE r.client = k.client AND r.consent = k.id AND "
-	OPEN_REFERRAL("r") "))" CLIENT_FILTER,
-	/* contact: due on the last day the setting allows */
-	"SELECT * FROM (SELECT c.id, NULL, CASE WHEN c.last_contact IS NULL"
-	" THEN 'no contact yet' ELSE 'no contact since ' || c.last_contact"
-	" END, date(coalesce(c.last_contact, c.opened, ?1), '+' || ?5 ||"
-	" ' days') AS due, c.worker, 0 FROM clients c"
-	" WHERE c.status = 'active'" CLIENT_FILTER ") WHERE due <= ?2",
-	/* assessment: computed in collect_assess() */
-	NULL,
-	/* safety: the latest risk flag against the safety plan */
-	"SELECT * FROM (SELECT c.id, f.id, CASE WHEN c.safety_plan = 0"
-	" THEN 'risk flag (' || f.instrument || ' ' || f.date ||"
-	" ') and no safety plan' ELSE 'safety plan not reviewed since the"
-	" risk flag (' || f.instrument || ' ' || f.date || ')' END,"
-	" f.date AS due, c.worker, 0"
-	" FROM assessments f INDEXED BY assessments_risk"
-	" JOIN clients c ON c.id = f.client"
-	" WHERE f.risk IS NOT NULL AND f.voided IS NULL" CLIENT_FILTER
-	" AND NOT EXISTS (SELECT 1 FROM assessments g"
-	" INDEXED BY assessments_risk WHERE g.client = c.id"
-	" AND g.risk IS NOT NULL AND g.voided IS NULL"
-	" AND (g.date > f.date OR (g.date = f.date AND g.id > f.id)))"
-	" AND (c.safety_plan = 0 OR c.safety_reviewed IS NULL"
-	" OR c.safety_reviewed < f.date)) WHERE due <= ?2",
-};
+/* Is a later than b: a later date, or the same date and a greater id? */
+static int
+later(const struct psw_assessment *a, const struct psw_assessment *b)
+{
+	if (a->date != b->date)
+		return a->date > b->date;
+	return strcmp(a->id, b->id) > 0;
+}
 
-/*
- * The risk flag of each client: the highest level among the latest
- * assessment of each instrument, voided ones aside (a later score without
- * a flag clears an instrument's flag).
- */
-static const char risk_sql[] =
-	"SELECT a.client, max(CASE a.risk WHEN 'high' THEN 3"
-	" WHEN 'moderate' THEN 2 WHEN 'low' THEN 1 ELSE 0 END)"
-	" FROM assessments a INDEXED BY assessments_risk"
-	" WHERE a.risk IS NOT NULL AND a.voided IS NULL"
-	" AND NOT EXISTS (SELECT 1 FROM assessments b"
-	" INDEXED BY assessments_latest WHERE b.client = a.client AND b.instrument = a.instrument"
-	" AND b.voided IS NULL AND (b.date > a.date"
-	" OR (b.date = a.date AND b.id > a.id)))"
-	" GROUP BY a.client ORDER BY a.client";
+int
+psw_due_client_risk(const struct psw_client *c, const int *flag)
+{
+	size_t i, j;
+	int risk = 0;
 
-/* The last assessment of ?6 for each active client. */
-static const char assess_sql[] =
-	"SELECT c.id, (SELECT max(a.date) FROM assessments a"
-	" WHERE a.client = c.id AND a.instrument = ?6 AND a.voided IS NULL),"
-	" c.opened, c.worker FROM clients c WHERE c.status = 'active'"
-	CLIENT_FILTER;
+	for (i = 0; i < c->nassessments; i++) {
+		const struct psw_assessment *a = &c->assessments[i];
 
+		if (flag[i] <= risk || a->voided != PSW_DATE_NONE)
+			continue;
+		/* Only the latest score of an instrument counts: a later
+		 * one without a flag clears it. */
+		for (j = 0; j < c->nassessments; j++) {
+			const struct psw_assessment *b = &c->assessments[j];
+
+			if (j != i && b->voided == PSW_DATE_NONE &&
+			    strcmp(b->instrument, a->instrument) == 0 &&
+			    later(b, a))
+				break;
+		}
+		if (j == c->nassessments)
+			risk = flag[i];
+	}
+	return risk;
+}
+
+int
+psw_due_client_rows(const struct psw_client *c, const int *flag,
+    const struct psw_settings *set, psw_due_row_fn *fn, void *arg)
+{
+	const struct psw_assessment *f = NULL;
+	struct psw_due_row r;
+	char what[512], d[PSW_DATE_LEN];
+	size_t i, j;
+	int rc, active;
+
+	if (c->status != NULL && strcmp(c->status, "closed") == 0)
+		return 0;
+	active = c->status != NULL && strcmp(c->status, "active") == 0;
+#define ROW(k, it, w, date, urg, dep) do { \
+	r.kind = (k), r.item = (it), r.what = (w), r.due = (date); \
+	r.urgent = (urg), r.depends = (dep); \
+	if ((rc = fn(arg, &r)) != 0) \
+		return rc; \
+} while (0)
+	for (i = 0; i < c->ngoals; i++) {
+		const struct psw_goal *g = &c->goals[i];
+
+		if (g->status == NULL)
+			continue;
+		if (strcmp(g->status, "achieved") != 0 &&
+		    strcmp(g->status, "cancelled") != 0)
+			for (j = 0; j < g->nactions; j++) {
+				const struct psw_action *a = &g->actions[j];
+
+				if (a->done == PSW_DATE_NONE &&
+				    a->due != PSW_DATE_NONE)
+					ROW(PSW_DUE_ACTION, a->id, a->title,
+					    a->due, 0, 0);
+			}
+		if (strcmp(g->status, "active") == 0 &&
+		    g->target != PSW_DATE_NONE)
+			ROW(PSW_DUE_GOAL, g->id, g->title, g->target, 0, 0);
+	}
+	if (c->review.next != PSW_DATE_NONE)
+		ROW(PSW_DUE_REVIEW, "", "plan review", c->review.next, 0, 0);
+	for (i = 0; i < c->nreferrals; i++) {
+		const struct psw_referral *rf = &c->referrals[i];
+		int urgent = rf->urgency != NULL &&
+		    strcmp(rf->urgency, "urgent") == 0;
+		psw_date due = PSW_DATE_NONE;
+
+		if (!open_referral(rf))
+			continue;
+		if (rf->follow_up != PSW_DATE_NONE) {
+			snprintf(what, sizeof what, "follow up referral to %s",
+			    rf->service);
+			ROW(PSW_DUE_REFERRAL, rf->id, what, rf->follow_up,
+			    urgent, 0);
+			continue;
+		}
+		/* None: due since its last event (a valid file has one). */
+		for (j = 0; j < rf->nhistory; j++)
+			if (rf->history[j].date != PSW_DATE_NONE &&
+			    (due == PSW_DATE_NONE || rf->history[j].date > due))
+				due = rf->history[j].date;
+		if (due == PSW_DATE_NONE)
+			due = rf->created;
+		snprintf(what, sizeof what, "no follow-up date on referral "
+		    "to %s", rf->service);
+		if (due != PSW_DATE_NONE)
+			ROW(PSW_DUE_REFERRAL, rf->id, what, due, urgent, 0);
+	}
+	for (i = 0; i < c->nconsent; i++) {
+		const struct psw_consent *k = &c->consent[i];
+		int depends = 0;
+
+		if (k->revoked != PSW_DATE_NONE || k->expires == PSW_DATE_NONE)
+			continue;
+		for (j = 0; j < c->nreferrals && !depends; j++)
+			depends = c->referrals[j].consent != NULL &&
+			    strcmp(c->referrals[j].consent, k->id) == 0 &&
+			    open_referral(&c->referrals[j]);
+		/* The text is made when read: it depends on today. */
+		ROW(PSW_DUE_CONSENT, k->id, k->scope, k->expires, 0, depends);
+	}
+	if (active) {
+		psw_date base = c->last_contact != PSW_DATE_NONE ?
+		    c->last_contact : c->opened;
+
+		if (c->last_contact == PSW_DATE_NONE)
+			snprintf(what, sizeof what, "no contact yet");
+		else
+			snprintf(what, sizeof what, "no contact since %s",
+			    psw_date_format(c->last_contact, d));
+		if (base != PSW_DATE_NONE)
+			ROW(PSW_DUE_CONTACT, "", what,
+			    base + set->no_contact_days, 0, 0);
+	}
+	for (i = 0; active && i < set->nassess_every; i++) {
+		const char *instr = set->assess_every[i].instrument;
+		psw_date last = PSW_DATE_NONE, due;
+
+		for (j = 0; j < c->nassessments; j++) {
+			const struct psw_assessment *a = &c->assessments[j];
+
+			if (a->voided == PSW_DATE_NONE &&
+			    strcmp(a->instrument, instr) == 0 &&
+			    (last == PSW_DATE_NONE || a->date > last))
+				last = a->date;
+		}
+		if (last != PSW_DATE_NONE) {
+			due = psw_date_add(last, set->assess_every[i].every);
+			snprintf(what, sizeof what, "%s due (last on %s)",
+			    instr, psw_date_format(last, d));
+		} else {
+			due = c->opened;
+			snprintf(what, sizeof what, "first %s", instr);
+		}
+		if (due != PSW_DATE_NONE)
+			ROW(PSW_DUE_ASSESSMENT, instr, what, due, 0, 0);
+	}
+	/* Safety: the latest risk flag of any instrument. */
+	for (i = 0; i < c->nassessments; i++)
+		if (flag[i] >= 0 && c->assessments[i].voided == PSW_DATE_NONE &&
+		    (f == NULL || later(&c->assessments[i], f)))
+			f = &c->assessments[i];
+	if (f != NULL && (!c->safety.present ||
+	    c->safety.reviewed == PSW_DATE_NONE ||
+	    c->safety.reviewed < f->date)) {
+		if (!c->safety.present)
+			snprintf(what, sizeof what, "risk flag (%s %s) and no "
+			    "safety plan", f->instrument,
+			    psw_date_format(f->date, d));
+		else
+			snprintf(what, sizeof what, "safety plan not reviewed "
+			    "since the risk flag (%s %s)", f->instrument,
+			    psw_date_format(f->date, d));
+		ROW(PSW_DUE_SAFETY, f->id, what, f->date, 0, 0);
+	}
+#undef ROW
+	return 0;
+}
+
+/* A digest of the settings the items depend on, for the index's meta. */
+void
+psw_due_settings_digest(const struct psw_settings *set, char out[17])
+{
+	unsigned long long h = 14695981039346656037ULL;
+	char buf[160];
+	const char *p;
+	size_t i;
+
+	snprintf(buf, sizeof buf, "v1 contact %d;", set->no_contact_days);
+	for (i = 0; ; i++) {
+		for (p = buf; *p != '\0'; p++)
+			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+		if (i >= set->nassess_every)
+			break;
+		snprintf(buf, sizeof buf, "%s %d%c;",
+		    set->assess_every[i].instrument,
+		    set->assess_every[i].every.n,
+		    set->assess_every[i].every.unit);
+	}
+	snprintf(out, 17, "%016llx", h);
+}
 int
 psw_due_kinds_parse(const char *s, unsigned *out, struct psw_err *e)
 {
@@ -156,8 +274,6 @@ psw_due_release(struct psw_due_list *l)
 	free(l->v);
 	memset(l, 0, sizeof *l);
 }
-
-static int strcmp_null(const char *, const char *);
 
 /*
  * Give it copies of client, item, what and worker (item and worker may
@@ -214,193 +330,6 @@ push(struct psw_due_list *l)
 	return it;
 }
 
-/* Client, then the order of the items of one client in item_cmp. */
-static int
-client_first_cmp(const void *pa, const void *pb)
-{
-	const struct psw_due_item *a = pa, *b = pb;
-	int c;
-
-	if ((c = strcmp(a->client, b->client)) != 0)
-		return c;
-	if (a->due != b->due)
-		return a->due < b->due ? -1 : 1;
-	if (a->kind != b->kind)
-		return a->kind < b->kind ? -1 : 1;
-	return strcmp_null(a->item, b->item);
-}
-
-/* Keep only the first item of each client (q->first_only). */
-static void
-first_only(struct psw_due_list *l)
-{
-	size_t i, n = 0;
-
-	if (l->n > 1)
-		qsort(l->v, l->n, sizeof *l->v, client_first_cmp);
-	for (i = 0; i < l->n; i++) {
-		struct psw_due_item *it = &l->v[i];
-
-		if (n > 0 && strcmp(l->v[n - 1].client, it->client) == 0) {
-			psw_due_item_release(it);
-			continue;
-		}
-		if (n != i)
-			l->v[n] = *it;
-		n++;
-	}
-	l->n = n;
-}
-
-/*
- * A new item as push() does; with q->first_only, a full list drops the
- * items that cannot come first before it grows, so that the list holds
- * about one item a client.
- */
-static struct psw_due_item *
-push_q(const struct psw_due_query *q, struct psw_due_list *l)
-{
-	if (q->first_only && l->n == l->cap && l->n >= 1024)
-		first_only(l);
-	return push(l);
-}
-
-/* Bind the parameters every query shares. */
-static void
-bind_common(sqlite3_stmt *s, const struct psw_due_query *q, char *today,
-    char *until)
-{
-	sqlite3_bind_text(s, 1, psw_date_format(q->today, today), -1,
-	    SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, psw_date_format(q->overdue_only ?
-	    q->today - 1 : q->until, until), -1, SQLITE_STATIC);
-	if (q->worker != NULL)
-		sqlite3_bind_text(s, 3, q->worker, -1, SQLITE_STATIC);
-	if (q->client != NULL)
-		sqlite3_bind_text(s, 4, q->client, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 5, q->no_contact_days);
-}
-
-/*
- * Assessments by the schedule: the date arithmetic of durations (months
- * end-clamped) is psw_date_add(), so this kind is worked out here.
- */
-static int
-collect_assess(sqlite3 *db, const struct psw_due_query *q,
-    struct psw_due_list *l, struct psw_err *e)
-{
-	char today[PSW_DATE_LEN], until[PSW_DATE_LEN], what[160];
-	psw_date last_day = q->overdue_only ? q->today - 1 : q->until;
-	sqlite3_stmt *s;
-	size_t i;
-	int rc = SQLITE_DONE, oom = 0;
-
-	for (i = 0; i < q->nassess && !oom; i++) {
-		const char *instr = q->assess[i].instrument;
-
-		rc = sqlite3_prepare_v2(db, assess_sql, -1, &s, NULL);
-		if (rc != SQLITE_OK)
-			return psw_error(e, PSW_EIO, "index: cannot list what "
-			    "is due: %s", sqlite3_errmsg(db));
-		bind_common(s, q, today, until);
-		sqlite3_bind_text(s, 6, instr, -1, SQLITE_STATIC);
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-			const char *last = (const char *)sqlite3_column_text(s,
-			    1);
-			const char *opened = (const char *)
-			    sqlite3_column_text(s, 2);
-			struct psw_due_item *it;
-			psw_date d, due;
-
-			if (last != NULL && psw_date_parse_iso(last, &d) == 0) {
-				due = psw_date_add(d, q->assess[i].every);
-				snprintf(what, sizeof what, "%s due (last on "
-				    "%s)", instr, last);
-			} else {
-				if (opened == NULL ||
-				    psw_date_parse_iso(opened, &due) < 0)
-					due = q->today;
-				snprintf(what, sizeof what, "first %s", instr);
-			}
-			if (due == PSW_DATE_NONE || due > last_day ||
-			    (q->upcoming_only && due < q->today))
-				continue;
-			if ((it = push_q(q, l)) == NULL) {
-				oom = 1;
-				break;
-			}
-			it->kind = PSW_DUE_ASSESSMENT;
-			it->due = due;
-			it->days = due - q->today;
-			if (item_set(it, (const char *)sqlite3_column_text(s,
-			    0), instr, what, (const char *)
-			    sqlite3_column_text(s, 3)) < 0) {
-				l->n--;
-				oom = 1;
-			}
-		}
-		sqlite3_finalize(s);
-		if (!oom && rc != SQLITE_DONE)
-			return psw_error(e, PSW_EIO, "index: cannot list what "
-			    "is due: %s", sqlite3_errstr(rc));
-	}
-	if (oom)
-		return psw_error(e, PSW_EIO, "out of memory");
-	return 0;
-}
-
-/* Append the rows of one kind's query. */
-static int
-collect_kind(sqlite3 *db, const struct psw_due_query *q, int kind,
-    struct psw_due_list *l, struct psw_err *e)
-{
-	char today[PSW_DATE_LEN], until[PSW_DATE_LEN];
-	sqlite3_stmt *s;
-	int rc, oom = 0;
-
-	if (kind == PSW_DUE_ASSESSMENT)
-		return collect_assess(db, q, l, e);
-	rc = sqlite3_prepare_v2(db, kind_sql[kind], -1, &s, NULL);
-	if (rc != SQLITE_OK)
-		return psw_error(e, PSW_EIO, "index: cannot list what is "
-		    "due: %s", sqlite3_errmsg(db));
-	bind_common(s, q, today, until);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct psw_due_item *it;
-		const char *d = (const char *)sqlite3_column_text(s, 3);
-		psw_date due;
-
-		if (d == NULL || psw_date_parse_iso(d, &due) < 0 ||
-		    (q->upcoming_only && due < q->today))
-			continue;
-		if ((it = push_q(q, l)) == NULL) {
-			oom = 1;
-			break;
-		}
-		it->kind = (enum psw_due_kind)kind;
-		it->urgent = sqlite3_column_int(s, 5);
-		it->due = due;
-		it->days = due - q->today;
-		if (sqlite3_column_text(s, 0) == NULL ||
-		    sqlite3_column_text(s, 2) == NULL ||
-		    item_set(it, (const char *)sqlite3_column_text(s, 0),
-		    (const char *)sqlite3_column_text(s, 1),
-		    (const char *)sqlite3_column_text(s, 2),
-		    (const char *)sqlite3_column_text(s, 4)) < 0) {
-			l->n--;
-			oom = 1;
-			break;
-		}
-	}
-	sqlite3_finalize(s);
-	if (oom)
-		return psw_error(e, PSW_EIO, "out of memory");
-	if (rc != SQLITE_DONE)
-		return psw_error(e, PSW_EIO, "index: cannot list what is "
-		    "due: %s", sqlite3_errstr(rc));
-	return 0;
-}
-
 static int
 strcmp_null(const char *a, const char *b)
 {
@@ -409,65 +338,146 @@ strcmp_null(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
-/* Set each item's risk from the clients' flags (one query, merged). */
-static int
-mark_risk(sqlite3 *db, struct psw_due_list *l, struct psw_err *e)
-{
-	struct { char *client; int level; } *v = NULL;
-	size_t n = 0, cap = 0, i, lo, hi, mid;
-	sqlite3_stmt *s;
-	int rc, c;
+/* --- Reading: the due_items table in output order -------------------- */
 
-	if (l->n == 0)
-		return 0;
-	if ((rc = sqlite3_prepare_v2(db, risk_sql, -1, &s, NULL)) != SQLITE_OK)
-		return psw_error(e, PSW_EIO, "index: cannot read risk flags: "
+/*
+ * The statement of q: only the clauses it needs, so a client's items are
+ * one seek.  Values are bound, never formatted in: ?1 today, ?2 the
+ * last day, ?3 worker, ?4 client, ?5 the kinds, ?6 the consent kind.
+ */
+static int
+prepare_due(sqlite3 *db, const struct psw_due_query *q, sqlite3_stmt **s)
+{
+	char sql[640];
+	char today[PSW_DATE_LEN], until[PSW_DATE_LEN];
+	unsigned kinds = q->kinds ? q->kinds : PSW_DUE_ALL;
+	int rc;
+
+	snprintf(sql, sizeof sql, "SELECT client, kind, item, what, worker, "
+	    "due, urgent, rank FROM due_items WHERE due <= ?2%s"
+	    " AND (kind <> ?6 OR depends OR due >= ?1)%s%s%s ORDER BY %s",
+	    q->upcoming_only ? " AND due >= ?1" : "",
+	    q->worker != NULL ? " AND worker = ?3" : "",
+	    q->client != NULL ? " AND client = ?4" : "",
+	    kinds != PSW_DUE_ALL ? " AND (?5 >> kind) & 1" : "",
+	    q->first_only ? "client, due, kind, item" :
+	    "rank, due, client, kind, item");
+	if ((rc = sqlite3_prepare_v2(db, sql, -1, s, NULL)) != SQLITE_OK)
+		return rc;
+	sqlite3_bind_text(*s, 1, psw_date_format(q->today, today), -1,
+	    SQLITE_TRANSIENT);
+	sqlite3_bind_text(*s, 2, psw_date_format(q->overdue_only ?
+	    q->today - 1 : q->until, until), -1, SQLITE_TRANSIENT);
+	if (q->worker != NULL)
+		sqlite3_bind_text(*s, 3, q->worker, -1, SQLITE_STATIC);
+	if (q->client != NULL)
+		sqlite3_bind_text(*s, 4, q->client, -1, SQLITE_STATIC);
+	sqlite3_bind_int(*s, 5, (int)kinds);
+	sqlite3_bind_int(*s, 6, PSW_DUE_CONSENT);
+	return SQLITE_OK;
+}
+
+/* Priority: see psw_due_collect() in due.h. */
+static enum psw_due_priority
+priority(const struct psw_due_item *it)
+{
+	if (it->days < 0 || it->urgent || it->kind == PSW_DUE_SAFETY ||
+	    it->risk >= 2)
+		return PSW_PRIO_HIGH;
+	if (it->days <= 1)
+		return PSW_PRIO_MEDIUM;
+	return PSW_PRIO_LOW;
+}
+
+int
+psw_due_each(sqlite3 *db, const struct psw_due_query *q, psw_due_fn *fn,
+    void *arg, struct psw_err *e)
+{
+	struct psw_due_item it;
+	char what[640];
+	sqlite3_stmt *s;
+	int rc, stop = 0;
+
+	if ((rc = prepare_due(db, q, &s)) != SQLITE_OK)
+		return psw_error(e, PSW_EIO, "index: cannot list what is due: "
 		    "%s", sqlite3_errmsg(db));
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *id = (const char *)sqlite3_column_text(s, 0);
+		const char *d = (const char *)sqlite3_column_text(s, 5);
+		int kind = sqlite3_column_int(s, 1);
 
-		if (n == cap) {
-			void *nv;
-
-			cap = cap ? cap * 2 : 32;
-			if ((nv = realloc(v, cap * sizeof *v)) == NULL) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			v = nv;
-		}
-		if (id == NULL || (v[n].client = strdup(id)) == NULL) {
-			rc = SQLITE_NOMEM;
+		memset(&it, 0, sizeof it);
+		it.client = (char *)sqlite3_column_text(s, 0);
+		it.item = (char *)sqlite3_column_text(s, 2);
+		it.what = (char *)sqlite3_column_text(s, 3);
+		it.worker = (char *)sqlite3_column_text(s, 4);
+		if (it.client == NULL || it.what == NULL || d == NULL) {
+			rc = sqlite3_errcode(db) == SQLITE_NOMEM ?
+			    SQLITE_NOMEM : SQLITE_CORRUPT;
 			break;
 		}
-		v[n++].level = sqlite3_column_int(s, 1);
+		if (kind < 0 || kind >= PSW_DUE_NKINDS ||
+		    psw_date_parse_iso(d, &it.due) < 0) {
+			rc = SQLITE_CORRUPT;
+			break;
+		}
+		it.kind = (enum psw_due_kind)kind;
+		if (it.item != NULL && *it.item == '\0')
+			it.item = NULL;
+		it.urgent = sqlite3_column_int(s, 6);
+		it.risk = 3 - sqlite3_column_int(s, 7);
+		it.days = it.due - q->today;
+		if (it.kind == PSW_DUE_CONSENT) {
+			snprintf(what, sizeof what, "%s%s", it.days < 0 ?
+			    "consent expired, an open referral depends on "
+			    "it: " : "consent expires: ", it.what);
+			it.what = what;
+		}
+		it.prio = priority(&it);
+		if ((stop = fn(arg, &it)) != 0)
+			break;
 	}
 	sqlite3_finalize(s);
-	/* ORDER BY gives memcmp order, the order strcmp searches in. */
-	for (i = 0; rc == SQLITE_DONE && i < l->n; i++) {
-		for (lo = 0, hi = n; lo < hi;) {
-			mid = (lo + hi) / 2;
-			c = strcmp(l->v[i].client, v[mid].client);
-			if (c == 0) {
-				l->v[i].risk = v[mid].level;
-				break;
-			}
-			if (c < 0)
-				hi = mid;
-			else
-				lo = mid + 1;
-		}
-	}
-	for (i = 0; i < n; i++)
-		free(v[i].client);
-	free(v);
+	if (stop != 0)
+		return stop;
+	if (rc == SQLITE_NOMEM)
+		return psw_error(e, PSW_EIO, "out of memory");
 	if (rc != SQLITE_DONE)
-		return psw_error(e, PSW_EIO, "index: cannot read risk flags: "
+		return psw_error(e, PSW_EIO, "index: cannot list what is due: "
 		    "%s", sqlite3_errstr(rc));
 	return 0;
 }
 
-/* Risk first, then overdue, then by date, client, kind, item. */
+struct collect {
+	const struct psw_due_query *q;
+	struct psw_due_list *l;
+	int oom;
+};
+
+/* psw_due_each() callback of psw_due_collect(): keep a copy. */
+static int
+collect_one(void *arg, struct psw_due_item *src)
+{
+	struct collect *c = arg;
+	struct psw_due_item *it;
+
+	/* first_only: rows come in client order, the first one first. */
+	if (c->q->first_only && c->l->n > 0 &&
+	    strcmp(c->l->v[c->l->n - 1].client, src->client) == 0)
+		return 0;
+	if ((it = push(c->l)) == NULL) {
+		c->oom = 1;
+		return 1;
+	}
+	*it = *src;
+	if (item_set(it, src->client, src->item, src->what, src->worker) < 0) {
+		c->l->n--;
+		c->oom = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* Risk first, then by date (overdue before due), client, kind, item. */
 static int
 item_cmp(const void *pa, const void *pb)
 {
@@ -476,8 +486,6 @@ item_cmp(const void *pa, const void *pb)
 
 	if (a->risk != b->risk)
 		return a->risk > b->risk ? -1 : 1;
-	if ((a->days < 0) != (b->days < 0))
-		return a->days < 0 ? -1 : 1;
 	if (a->due != b->due)
 		return a->due < b->due ? -1 : 1;
 	if ((c = strcmp(a->client, b->client)) != 0)
@@ -491,37 +499,18 @@ int
 psw_due_collect(sqlite3 *db, const struct psw_due_query *q,
     struct psw_due_list *out, struct psw_err *e)
 {
-	unsigned kinds = q->kinds ? q->kinds : PSW_DUE_ALL;
-	size_t i;
-	int k, rc;
+	struct collect c;
+	int rc;
 
 	memset(out, 0, sizeof *out);
-	for (k = 0; k < PSW_DUE_NKINDS; k++) {
-		if (!(kinds & (1u << k)))
-			continue;
-		if ((rc = collect_kind(db, q, k, out, e)) < 0) {
-			psw_due_release(out);
-			return rc;
-		}
-	}
-	if (q->first_only)
-		first_only(out);
-	if ((rc = mark_risk(db, out, e)) < 0) {
+	c.q = q;
+	c.l = out;
+	c.oom = 0;
+	if ((rc = psw_due_each(db, q, collect_one, &c, e)) != 0) {
 		psw_due_release(out);
-		return rc;
+		return rc < 0 ? rc : psw_error(e, PSW_EIO, "out of memory");
 	}
-	for (i = 0; i < out->n; i++) {
-		struct psw_due_item *it = &out->v[i];
-
-		if (it->days < 0 || it->urgent || it->kind == PSW_DUE_SAFETY ||
-		    it->risk >= 2)
-			it->prio = PSW_PRIO_HIGH;
-		else if (it->days <= 1)
-			it->prio = PSW_PRIO_MEDIUM;
-		else
-			it->prio = PSW_PRIO_LOW;
-	}
-	if (out->n > 1)
+	if (q->first_only && out->n > 1)
 		qsort(out->v, out->n, sizeof *out->v, item_cmp);
 	return 0;
 }

@@ -56,9 +56,6 @@ struct psw_due_query {
 	const char *worker;	/* NULL: every worker */
 	const char *client;	/* NULL: every client */
 	unsigned kinds;		/* bit set; 0 means all */
-	int no_contact_days;
-	const struct psw_assess_every *assess;	/* the schedule (settings) */
-	size_t nassess;
 	int first_only;		/* keep only each client's first item (in
 				 * the order of psw_due_collect) */
 	int upcoming_only;	/* no item due before today */
@@ -87,6 +84,56 @@ struct psw_due_list {
 	struct psw_due_item *v;
 	size_t n, cap;
 };
+
+/*
+ * What the index keeps of one client (table due_items): every dated item
+ * that can be due on some day, with the date it is due.  The consent
+ * kind's text is the scope alone (the words before it depend on today);
+ * depends is set when an open referral depends on the consent.  item is
+ * "" for the review and contact kinds.
+ */
+struct psw_due_row {
+	enum psw_due_kind kind;
+	const char *item;
+	const char *what;
+	psw_date due;
+	int urgent;
+	int depends;
+};
+
+/* Called for each row; a non-zero return stops and is returned. */
+typedef int psw_due_row_fn(void *arg, const struct psw_due_row *r);
+
+struct psw_client;
+struct psw_settings;
+
+/*
+ * The rows of client c (none when it is closed).  flag[i] is the risk
+ * level (enum psw_level) of assessment i when its score carries a flag,
+ * else -1 (voided, unscored or no flag).  Contact and assessment dates
+ * follow set (no-contact-days, the schedule).  0, or what fn returned.
+ */
+int psw_due_client_rows(const struct psw_client *c, const int *flag,
+    const struct psw_settings *set, psw_due_row_fn *fn, void *arg);
+
+/* The client's risk level: the highest flag among the latest score of
+ * each instrument, voided ones aside (a later score without a flag
+ * clears an instrument's flag); 0 when none. */
+int psw_due_client_risk(const struct psw_client *c, const int *flag);
+
+/* 16 hex digits naming the settings the rows depend on: when they
+ * change, the index takes in every client again. */
+void psw_due_settings_digest(const struct psw_settings *set, char out[17]);
+
+/*
+ * Call fn for every item of q, in the order of psw_due_collect(), read
+ * from the index as it goes (nothing is held): its strings live until
+ * fn returns.  With q->first_only the items come by client instead.
+ * 0, a non-zero return of fn, or -PSW_EIO (SQLite, OOM) with e filled.
+ */
+typedef int psw_due_fn(void *arg, struct psw_due_item *it);
+int psw_due_each(struct sqlite3 *db, const struct psw_due_query *q,
+    psw_due_fn *fn, void *arg, struct psw_err *e);
 
 /*
  * Every item of q, ordered: risk-flagged clients first (highest level

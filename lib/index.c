@@ -18,6 +18,7 @@
 
 #include "buf.h"
 #include "doc.h"
+#include "due.h"
 #include "index.h"
 #include "instrument.h"
 #include "service.h"
@@ -180,6 +181,16 @@ static const char *const schema_sql[] = {
  * no stat of the files can show: the next sync rebuilds the index. */
 "CREATE TABLE guard(n INTEGER NOT NULL, seen INTEGER NOT NULL);",
 "INSERT INTO guard VALUES (0, 0);",
+/* Schema 5: every dated item each client can have due (lib/due.c),
+ * kept when the client is taken in and keyed in the order psw-report due
+ * prints: rank (3 less the client's risk level), date, client, kind,
+ * item.  Listing what is due is one scan of the key, streamed. */
+"CREATE TABLE due_items("
+"  rank INTEGER NOT NULL, due TEXT NOT NULL, client TEXT NOT NULL,"
+"  kind INTEGER NOT NULL, item TEXT NOT NULL, urgent INTEGER NOT NULL,"
+"  depends INTEGER NOT NULL, what TEXT NOT NULL, worker TEXT,"
+"  PRIMARY KEY(rank, due, client, kind, item)) WITHOUT ROWID;",
+"CREATE INDEX due_items_client ON due_items(client, due, kind, item);",
 	NULL
 };
 
@@ -187,7 +198,7 @@ static const char *const schema_sql[] = {
 static const char *const client_tables[] = {
 	"consent", "team", "strengths", "needs", "assessments", "goals",
 	"actions", "progress", "reviews", "referrals", "referral_events",
-	"contacts", "assessment_subscales", NULL
+	"contacts", "assessment_subscales", "due_items", NULL
 };
 
 static int is_corrupt(int);
@@ -505,6 +516,12 @@ ensure_schema(struct psw_index *ix, struct psw_err *e)
 		if (rc == SQLITE_OK && index_instruments(ix) != NULL)
 			rc = meta_put(ix, "instruments", psw_instruments_digest(
 			    index_instruments(ix)));
+		if (rc == SQLITE_OK) {
+			char dd[17];
+
+			psw_due_settings_digest(&ix->st->set, dd);
+			rc = meta_put(ix, "due-settings", dd);
+		}
 		ix->rebuilt = 1;
 	}
 	if (rc == SQLITE_OK)
@@ -680,8 +697,9 @@ step_done(sqlite3_stmt *s)
 struct puts {
 	sqlite3_stmt *del[16], *file, *delfile, *client, *consent, *team,
 	    *strength, *need, *assessment, *goal, *action, *progress, *review,
-	    *referral, *refevent, *contact, *subscale;
+	    *referral, *refevent, *contact, *subscale, *due;
 	const struct psw_instruments *ins;	/* borrowed, may be NULL */
+	const struct psw_settings *set;		/* borrowed */
 };
 
 /* Prepare every statement; an SQLite code. */
@@ -743,6 +761,8 @@ puts_prepare(sqlite3 *db, struct puts *p)
 	    "(?1, ?2, ?3, ?4, ?5, ?6)");
 	PREP(contact, "INSERT OR REPLACE INTO contacts VALUES "
 	    "(?1, ?2, ?3, ?4, ?5)");
+	PREP(due, "INSERT OR REPLACE INTO due_items VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
 #undef PREP
 	return SQLITE_OK;
 }
@@ -802,17 +822,19 @@ bind_num(sqlite3_stmt *s, int i, double v)
 /*
  * Bind the scored columns of one assessment (6 to 11) and insert its
  * subscale rows.  A voided assessment, an unknown instrument or answers
- * that cannot be scored leave the score columns NULL.  buf is scratch.
+ * that cannot be scored leave the score columns NULL.  buf is scratch;
+ * *flag becomes the risk level when the score carries a flag, else -1.
  */
 static int
 bind_score(struct puts *p, sqlite3_stmt *s, const char *id,
-    const struct psw_assessment *a, struct psw_buf *buf)
+    const struct psw_assessment *a, struct psw_buf *buf, int *flag)
 {
 	const struct psw_instrument *in;
 	struct psw_score sc;
 	size_t i;
 	int rc;
 
+	*flag = -1;
 	bind_date(s, 11, a->voided);
 	in = psw_instruments_find(p->ins, a->instrument);
 	if (a->voided != PSW_DATE_NONE || in == NULL || a->answers == NULL ||
@@ -831,6 +853,7 @@ bind_score(struct puts *p, sqlite3_stmt *s, const char *id,
 		sqlite3_bind_text(s, 8, buf->s, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(s, 9, psw_level_name(sc.risk), -1,
 		    SQLITE_STATIC);
+		*flag = (int)sc.risk;
 	}
 	if (sc.caseness >= 0)
 		sqlite3_bind_int(s, 10, sc.caseness);
@@ -853,12 +876,39 @@ bind_score(struct puts *p, sqlite3_stmt *s, const char *id,
 
 #define TRY(x) do { if ((rc = (x)) != SQLITE_OK) return rc; } while (0)
 
+struct due_put {
+	struct puts *p;
+	const char *id, *worker;
+	int rank;
+};
+
+/* psw_due_client_rows() callback: one row of due_items. */
+static int
+put_due(void *arg, const struct psw_due_row *r)
+{
+	struct due_put *d = arg;
+	sqlite3_stmt *s = d->p->due;
+
+	sqlite3_bind_int(s, 1, d->rank);
+	bind_date(s, 2, r->due);
+	bind_text(s, 3, d->id);
+	sqlite3_bind_int(s, 4, (int)r->kind);
+	bind_text(s, 5, r->item != NULL ? r->item : "");
+	sqlite3_bind_int(s, 6, r->urgent);
+	sqlite3_bind_int(s, 7, r->depends);
+	bind_text(s, 8, r->what != NULL ? r->what : "");
+	bind_text(s, 9, d->worker);
+	return step_done(s);
+}
+
 /* Insert every row of client c; an SQLite code. */
 static int
 insert_rows(struct puts *p, const char *id, const struct psw_client *c)
 {
 	struct psw_buf ans = PSW_BUF_INIT;
+	struct due_put dp;
 	char every[32];
+	int *flag;
 	size_t i, j;
 	int rc;
 
@@ -925,6 +975,8 @@ insert_rows(struct puts *p, const char *id, const struct psw_client *c)
 		bind_text(s, 4, c->needs[i].note);
 		TRY(step_done(s));
 	}
+	if ((flag = calloc(c->nassessments + 1, sizeof *flag)) == NULL)
+		return SQLITE_NOMEM;
 	for (i = 0; i < c->nassessments; i++) {
 		const struct psw_assessment *a = &c->assessments[i];
 
@@ -944,6 +996,7 @@ insert_rows(struct puts *p, const char *id, const struct psw_client *c)
 		psw_buf_addc(&ans, ']');
 		if (ans.oom) {
 			psw_buf_release(&ans);
+			free(flag);
 			return SQLITE_NOMEM;
 		}
 		s = p->assessment;
@@ -952,15 +1005,25 @@ insert_rows(struct puts *p, const char *id, const struct psw_client *c)
 		bind_text(s, 3, a->instrument);
 		bind_date(s, 4, a->date);
 		bind_text(s, 5, ans.s);
-		rc = bind_score(p, s, id, a, &ans);
+		rc = bind_score(p, s, id, a, &ans, &flag[i]);
 		if (rc == SQLITE_OK)
 			rc = step_done(s);
 		if (rc != SQLITE_OK) {
 			psw_buf_release(&ans);
+			free(flag);
 			return rc;
 		}
 	}
 	psw_buf_release(&ans);
+	/* What the client can have due, from the rows just scored. */
+	dp.p = p;
+	dp.id = id;
+	dp.worker = c->worker;
+	dp.rank = 3 - psw_due_client_risk(c, flag);
+	rc = psw_due_client_rows(c, flag, p->set, put_due, &dp);
+	free(flag);
+	if (rc != SQLITE_OK)
+		return rc;
 	for (i = 0; i < c->ngoals; i++) {
 		const struct psw_goal *g = &c->goals[i];
 
@@ -1052,6 +1115,7 @@ psw_index_put(struct psw_index *ix, const char *id,
 
 	if ((rc = puts_prepare(ix->db, &p)) != SQLITE_OK)
 		goto fail;
+	p.set = &ix->st->set;
 	if ((p.ins = index_instruments(ix)) == NULL) {
 		rc = SQLITE_NOMEM;
 		goto fail;
@@ -1681,9 +1745,9 @@ sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
 	size_t *pending = NULL;
 	const struct psw_instruments *ins;
 	const char *digest;
-	char stored[64], quick[17];
+	char stored[64], quick[17], due_stored[64], due_digest[17];
 	struct puts p;
-	int rc = SQLITE_OK, stale, fresh, level;
+	int rc = SQLITE_OK, stale, due_stale, fresh, level;
 
 	memset(&p, 0, sizeof p);
 	if (scan_folder(ix, &disk, &nd, e) < 0)
@@ -1713,6 +1777,14 @@ sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
 		goto out;
 	/* Other scoring rules: every assessment is scored again. */
 	stale = strcmp(stored, digest) != 0;
+	/* Other settings for what is due (no-contact-days, the schedule):
+	 * every client's due items are made again. */
+	psw_due_settings_digest(&ix->st->set, due_digest);
+	if ((rc = meta_get(ix, "due-settings", due_stored,
+	    sizeof due_stored)) != SQLITE_OK)
+		goto out;
+	due_stale = strcmp(due_stored, due_digest) != 0;
+	stale |= due_stale;
 	changed = calloc(nd + 1, 1);
 	removed = calloc(nr + 1, 1);
 	if (changed == NULL || removed == NULL) {
@@ -1753,6 +1825,7 @@ sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
 	}
 	if ((rc = puts_prepare(ix->db, &p)) != SQLITE_OK)
 		goto out;
+	p.set = &ix->st->set;
 	if ((p.ins = ins != NULL ? ins : index_instruments(ix)) == NULL) {
 		rc = SQLITE_NOMEM;
 		goto out;
@@ -1764,6 +1837,8 @@ sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
 		rc = -level;
 	if (rc == SQLITE_OK && stale)
 		rc = meta_put(ix, "instruments", digest);
+	if (rc == SQLITE_OK && due_stale)
+		rc = meta_put(ix, "due-settings", due_digest);
 	for (j = 0; j < nr && rc == SQLITE_OK; j++) {
 		if (!removed[j])
 			continue;

@@ -19,8 +19,8 @@
 #include "error.h"
 #include "store.h"
 
-#define PSW_INDEX_SCHEMA 4
-#define PSW_INDEX_SCHEMA_STR "4"
+#define PSW_INDEX_SCHEMA 5
+#define PSW_INDEX_SCHEMA_STR "5"
 
 struct sqlite3;
 

@@ -59,6 +59,27 @@ run psw-report due --format tsv --kind contact
 is "$(echo "$out" | cut -f1,5 | tr '\t' ' ')" "con-a 2026-12-04
 due-a 2026-12-05" "no-contact-days from the settings"
 rm "$PSW_HOME/psw.yaml"
+run psw-report due --format tsv --kind contact
+is "$(echo "$out" | cut -f1,5 | tr '\t' ' ')" "con-a 2026-11-27
+due-a 2026-11-28
+con-b 2026-12-05" "the setting taken away: the index's due items follow it back"
+printf 'assessments:\n  gad-7: 4w\n' >"$PSW_HOME/psw.yaml"
+run psw-report due --format tsv --kind assessment --client con-b
+is "$(echo "$out" | cut -f2,3,4,5 | tr '\t' ' ')" "assessment gad-7 first gad-7 2026-01-05" "an assessment schedule in the settings: the items appear"
+rm "$PSW_HOME/psw.yaml"
+run psw-report due --format tsv --kind assessment
+ok '[ $rc -eq 0 ] && [ -z "$out" ]' "and go with it"
+run psw-report due --format tsv
+all0=$out
+cp "$PSW_HOME/clients/due-a.yaml" "$tap_tmp/due-a.keep"
+sed 's/g1.4, title: Send the deposit, due: 2026-11-20}/g1.4, title: Send the deposit, due: 2026-11-20, done: 2026-11-27}/' \
+    "$tap_tmp/due-a.keep" >"$PSW_HOME/clients/due-a.yaml"
+run psw-report due --format tsv --client due-a --kind action
+ok '[ $rc -eq 0 ] && ! echo "$out" | grep -q "g1.4" && echo "$out" | grep -q "g1.2"' "an action marked done by hand in the file leaves the due list"
+cp "$tap_tmp/due-a.keep" "$PSW_HOME/clients/due-a.yaml"
+rm -f "$PSW_HOME/index.db"
+run psw-report due --format tsv
+ok '[ $rc -eq 0 ] && [ "$out" = "$all0" ]' "the index deleted: rebuilt, the same items"
 run psw-report due
 ok '[ $rc -eq 0 ] && echo "$out" | head -1 | grep -q "^CLIENT  *KIND" && echo "$out" | grep -q "27d overdue" && echo "$out" | grep -q " today " && echo "$out" | grep -q "in 7d"' "text for people: overdue, today, in N days"
 

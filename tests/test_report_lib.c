@@ -1,7 +1,8 @@
 /*
  * test_report_lib.c - the library pieces of psw-report: SHA-256 and
  * HMAC-SHA-256 against the published test vectors (FIPS 180-4 examples,
- * RFC 4231), iCalendar line folding and escaping, pseudonyms and ages.
+ * RFC 4231), iCalendar line folding and escaping, pseudonyms and ages,
+ * and the dated items the index keeps of a client (psw_due_client_rows).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,8 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client.h"
 #include "date.h"
 #include "deid.h"
+#include "doc.h"
+#include "store.h"
 #include "due.h"
 #include "ics.h"
 #include "sha256.h"
@@ -248,6 +252,134 @@ test_kinds_parse(void **state)
 	assert_non_null(strstr(e.msg, "unknown kind 'act'"));
 }
 
+/* A client with one item of every kind, and some that must not be. */
+static const char due_client[] =
+"psw: 1\n"
+"id: dana\n"
+"name: Dana\n"
+"status: active\n"
+"opened: 2026-01-05\n"
+"worker: sam\n"
+"consent:\n"
+"  - {id: k1, scope: share-gp, given: 2026-01-05, expires: 2026-11-01}\n"
+"  - {id: k2, scope: share-school, given: 2026-01-05, expires: 2026-11-02}\n"
+"  - {id: k3, scope: share-gym, given: 2026-01-05, expires: 2026-12-01,"
+" revoked: 2026-06-01}\n"
+"goals:\n"
+"  - id: g1\n"
+"    domain: housing\n"
+"    title: Find a flat\n"
+"    target: 2026-12-05\n"
+"    status: active\n"
+"    actions:\n"
+"      - {id: g1.1, title: Call, due: 2026-11-28}\n"
+"      - {id: g1.2, title: Done, due: 2026-11-20, done: 2026-11-21}\n"
+"      - {id: g1.3, title: Undated}\n"
+"  - id: g2\n"
+"    domain: money\n"
+"    title: Benefits\n"
+"    target: 2026-11-01\n"
+"    status: achieved\n"
+"    actions:\n"
+"      - {id: g2.1, title: Old, due: 2026-11-27}\n"
+"review: {every: 90d, next: 2026-12-06}\n"
+"referrals:\n"
+"  - id: r1\n"
+"    service: gp\n"
+"    consent: k1\n"
+"    urgency: urgent\n"
+"    history:\n"
+"      - {date: 2026-11-01, status: requested}\n"
+"    follow-up: 2026-11-28\n"
+"  - id: r2\n"
+"    service: debt\n"
+"    history:\n"
+"      - {date: 2026-11-01, status: requested}\n"
+"      - {date: 2026-11-10, status: accepted}\n"
+"  - id: r3\n"
+"    service: college\n"
+"    history:\n"
+"      - {date: 2026-11-01, status: completed}\n"
+"    follow-up: 2026-11-29\n"
+"assessments:\n"
+"  - {id: a1, instrument: phq-9, date: 2026-03-01, answers: [3,3,3,3,3,3,3,3,3]}\n"
+"  - {id: a2, instrument: phq-9, date: 2026-06-01, answers: [0,0,0,0,0,0,0,0,0]}\n"
+"  - {id: a3, instrument: gad-7, date: 2026-05-01, answers: [1,1,1,1,1,1,1]}\n"
+"  - {id: a4, instrument: gad-7, date: 2026-07-01, answers: [1,1,1,1,1,1,1],"
+" voided: 2026-07-02, void-reason: typo}\n"
+"contacts:\n"
+"  - {date: 2026-11-14, kind: phone}\n";
+
+static int
+due_row_text(void *arg, const struct psw_due_row *r)
+{
+	char d[PSW_DATE_LEN], line[256];
+
+	snprintf(line, sizeof line, "%s %s %s %s%s%s\n",
+	    psw_due_kinds[r->kind], r->item, psw_date_format(r->due, d),
+	    r->what, r->urgent ? " urgent" : "", r->depends ? " depends" : "");
+	strcat(arg, line);
+	return 0;
+}
+
+static void
+test_due_client_rows(void **state)
+{
+	struct psw_assess_every every = { "phq-9", { 4, 'w' } };
+	struct psw_settings set;
+	struct psw_diags d = PSW_DIAGS_INIT;
+	struct psw_client *c;
+	struct psw_doc *doc;
+	struct psw_err e;
+	static char got[4096];
+	int flag[4];
+
+	(void)state;
+	memset(&set, 0, sizeof set);
+	set.no_contact_days = 14;
+	set.assess_every = &every;
+	set.nassess_every = 1;
+	assert_int_equal(psw_doc_load_mem(due_client, sizeof due_client - 1,
+	    "dana.yaml", &doc, &e), 0);
+	assert_int_equal(psw_client_read(doc, "dana", &c, &d), 0);
+
+	/* a1 flagged high, then a2 (same instrument) unflagged: cleared;
+	 * a3 flagged low is gad-7's latest (a4 is voided). */
+	flag[0] = 3, flag[1] = -1, flag[2] = 1, flag[3] = -1;
+	assert_int_equal(psw_due_client_risk(c, flag), 1);
+	got[0] = '\0';
+	assert_int_equal(psw_due_client_rows(c, flag, &set, due_row_text,
+	    got), 0);
+	assert_string_equal(got,
+	    "action g1.1 2026-11-28 Call\n"
+	    "goal g1 2026-12-05 Find a flat\n"
+	    "review  2026-12-06 plan review\n"
+	    "referral r1 2026-11-28 follow up referral to gp urgent\n"
+	    "referral r2 2026-11-10 no follow-up date on referral to debt\n"
+	    "consent k1 2026-11-01 share-gp depends\n"
+	    "consent k2 2026-11-02 share-school\n"
+	    "contact  2026-11-28 no contact since 2026-11-14\n"
+	    "assessment phq-9 2026-06-29 phq-9 due (last on 2026-06-01)\n"
+	    "safety a3 2026-05-01 risk flag (gad-7 2026-05-01) and no "
+	    "safety plan\n");
+
+	/* The flag that is no longer the latest still names the risk
+	 * item when it is the latest flag of all. */
+	flag[2] = -1;
+	assert_int_equal(psw_due_client_risk(c, flag), 0);
+	got[0] = '\0';
+	psw_due_client_rows(c, flag, &set, due_row_text, got);
+	assert_non_null(strstr(got, "safety a1 2026-03-01 risk flag (phq-9"));
+
+	/* A closed client has nothing due. */
+	c->status = "closed";
+	got[0] = '\0';
+	assert_int_equal(psw_due_client_rows(c, flag, &set, due_row_text,
+	    got), 0);
+	assert_string_equal(got, "");
+	psw_doc_free(doc);
+}
+
 int
 main(void)
 {
@@ -259,6 +391,7 @@ main(void)
 		cmocka_unit_test(test_age_bands),
 		cmocka_unit_test(test_pseudonym),
 		cmocka_unit_test(test_kinds_parse),
+		cmocka_unit_test(test_due_client_rows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
