@@ -188,7 +188,7 @@ psw_cli_open(struct psw_cli *cli, int flags, struct psw_err *e)
 	cli->store.warn_arg = cli;
 	if (flags & PSW_CLI_NOINDEX)
 		return 0;
-	if ((rc = psw_index_open(&cli->index, &cli->store, e)) < 0)
+	if ((rc = psw_index_open_scan(&cli->index, &cli->store, e)) < 0)
 		return rc;
 	cli->index_open = 1;
 	return psw_index_sync(&cli->index, NULL, e);

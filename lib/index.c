@@ -552,14 +552,35 @@ open_db(struct psw_index *ix, struct psw_err *e)
 	return ensure_schema(ix, e);
 }
 
+static int index_open(struct psw_index *, struct psw_store *, int,
+    struct psw_err *);
+static void scan_start(struct psw_index *);
+static void scan_drop(struct psw_index *);
+
 int
 psw_index_open(struct psw_index *ix, struct psw_store *st, struct psw_err *e)
+{
+	return index_open(ix, st, 0, e);
+}
+
+int
+psw_index_open_scan(struct psw_index *ix, struct psw_store *st,
+    struct psw_err *e)
+{
+	return index_open(ix, st, 1, e);
+}
+
+static int
+index_open(struct psw_index *ix, struct psw_store *st, int scan,
+    struct psw_err *e)
 {
 	struct stat sb;
 	int rc, existed;
 
 	memset(ix, 0, sizeof *ix);
 	ix->st = st;
+	if (scan)
+		scan_start(ix);
 	existed = stat(st->index_path, &sb) == 0;
 	psw_err_clear(e);
 	rc = open_db(ix, e);
@@ -592,12 +613,14 @@ psw_index_open(struct psw_index *ix, struct psw_store *st, struct psw_err *e)
 fail:
 	sqlite3_close(ix->db);
 	ix->db = NULL;
+	scan_drop(ix);
 	return -(e->code ? e->code : PSW_EIO);
 }
 
 void
 psw_index_close(struct psw_index *ix)
 {
+	scan_drop(ix);
 	if (ix->db != NULL)
 		sqlite3_close(ix->db);
 	ix->db = NULL;
@@ -1196,8 +1219,8 @@ entries_push(struct entry **v, size_t *n, size_t *cap)
 
 /* The client files of the folder, sorted by id. */
 static int
-scan_folder(struct psw_index *ix, struct entry **out, size_t *count,
-    struct psw_err *e)
+scan_folder(const struct psw_store *st, struct entry **out, size_t *count,
+    struct psw_buf *warn, struct psw_err *e)
 {
 	struct entry *v = NULL;
 	size_t n = 0, cap = 0, len;
@@ -1208,11 +1231,11 @@ scan_folder(struct psw_index *ix, struct entry **out, size_t *count,
 
 	*out = NULL;
 	*count = 0;
-	if ((dir = opendir(ix->st->clients)) == NULL) {
+	if ((dir = opendir(st->clients)) == NULL) {
 		if (errno == ENOENT)
 			return 0;
 		return psw_error_errno(e, PSW_EIO, errno, "cannot read '%s'",
-		    ix->st->clients);
+		    st->clients);
 	}
 	dfd = dirfd(dir);
 	while ((errno = 0, de = readdir(dir)) != NULL) {
@@ -1222,15 +1245,15 @@ scan_folder(struct psw_index *ix, struct entry **out, size_t *count,
 		if (len <= 5 || strcmp(de->d_name + len - 5, ".yaml") != 0)
 			continue;
 		if (len - 5 > PSW_ID_MAX) {
-			psw_store_warn(ix->st, "clients/%.80s...: file name is "
-			    "not a valid client id; ignored", de->d_name);
+			psw_buf_addf(warn, "clients/%.80s...: file name is "
+			    "not a valid client id; ignored\n", de->d_name);
 			continue;
 		}
 		memcpy(id, de->d_name, len - 5);
 		id[len - 5] = '\0';
 		if (!psw_id_valid(id)) {
-			psw_store_warn(ix->st, "clients/%s: file name is not a "
-			    "valid client id; ignored", de->d_name);
+			psw_buf_addf(warn, "clients/%s: file name is not a "
+			    "valid client id; ignored\n", de->d_name);
 			continue;
 		}
 		if (fstatat(dfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0)
@@ -1251,7 +1274,7 @@ scan_folder(struct psw_index *ix, struct entry **out, size_t *count,
 		closedir(dir);
 		free(v);
 		return psw_error_errno(e, PSW_EIO, err, "cannot read '%s'",
-		    ix->st->clients);
+		    st->clients);
 	}
 	closedir(dir);
 	if (n > 1)
@@ -1259,6 +1282,96 @@ scan_folder(struct psw_index *ix, struct entry **out, size_t *count,
 	*out = v;
 	*count = n;
 	return 0;
+}
+
+/* The listing of the clients folder, made on a thread of its own. */
+struct psw_scan {
+	pthread_t tid;
+	const struct psw_store *st;
+	struct entry *v;
+	size_t n;
+	struct psw_buf warn;	/* warnings, a line each, for the caller */
+	struct psw_err e;
+	int rc;
+};
+
+static void *
+scan_main(void *arg)
+{
+	struct psw_scan *sc = arg;
+
+	sc->rc = scan_folder(sc->st, &sc->v, &sc->n, &sc->warn, &sc->e);
+	return NULL;
+}
+
+/* Start listing the folder; without memory or a thread, it is listed
+ * when it is needed instead. */
+static void
+scan_start(struct psw_index *ix)
+{
+	struct psw_scan *sc;
+
+	if ((sc = calloc(1, sizeof *sc)) == NULL)
+		return;
+	sc->st = ix->st;
+	psw_err_clear(&sc->e);
+	if (pthread_create(&sc->tid, NULL, scan_main, sc) != 0) {
+		free(sc);
+		return;
+	}
+	ix->scan = sc;
+}
+
+/* Wait for a listing started and drop it. */
+static void
+scan_drop(struct psw_index *ix)
+{
+	struct psw_scan *sc = ix->scan;
+
+	if (sc == NULL)
+		return;
+	pthread_join(sc->tid, NULL);
+	free(sc->v);
+	psw_buf_release(&sc->warn);
+	free(sc);
+	ix->scan = NULL;
+}
+
+/* The listing: the one started, or made now; 0 or -1 with e set. */
+static int
+scan_take(struct psw_index *ix, struct entry **out, size_t *count,
+    struct psw_err *e)
+{
+	struct psw_scan *sc = ix->scan, local;
+	const char *p, *nl;
+	int rc;
+
+	if (sc == NULL) {
+		memset(&local, 0, sizeof local);
+		local.rc = scan_folder(ix->st, &local.v, &local.n, &local.warn,
+		    e);
+		sc = &local;
+	} else {
+		pthread_join(sc->tid, NULL);
+		ix->scan = NULL;
+		if (sc->rc < 0)
+			*e = sc->e;
+	}
+	for (p = sc->warn.s; p != NULL && (nl = strchr(p, '\n')) != NULL;
+	    p = nl + 1)
+		psw_store_warn(ix->st, "%.*s", (int)(nl - p), p);
+	rc = sc->rc;
+	if (rc == 0 && sc->warn.oom)
+		rc = psw_error(e, PSW_EIO, "out of memory");
+	if (rc == 0) {
+		*out = sc->v;
+		*count = sc->n;
+	} else
+		free(sc->v);
+	psw_buf_release(&sc->warn);
+	if (sc != &local)
+		free(sc);
+	return rc;
 }
 
 /*
@@ -1750,7 +1863,7 @@ sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
 	int rc = SQLITE_OK, stale, due_stale, fresh, level;
 
 	memset(&p, 0, sizeof p);
-	if (scan_folder(ix, &disk, &nd, e) < 0)
+	if (scan_take(ix, &disk, &nd, e) < 0)
 		return -1;
 	if ((rc = load_files(ix, &rec, &nr)) != SQLITE_OK)
 		goto out;

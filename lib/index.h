@@ -24,12 +24,15 @@
 
 struct sqlite3;
 
+struct psw_scan;
+
 struct psw_index {
 	struct sqlite3 *db;
 	struct psw_store *st;	/* borrowed */
 	int rebuilt;		/* the index was created or rebuilt this run */
 	int damaged;		/* a query found it corrupt: removed on close */
 	int tampered;		/* rows edited by another program (the guard) */
+	struct psw_scan *scan;	/* the folder's listing, on its way */
 };
 
 struct psw_sync_stats {
@@ -44,6 +47,15 @@ struct psw_sync_stats {
  * -PSW_EIO, -PSW_ELOCKED (busy past the timeout).
  */
 int psw_index_open(struct psw_index *ix, struct psw_store *st,
+    struct psw_err *e);
+/*
+ * The same, for a psw_index_sync() that follows: the listing of the
+ * clients folder (readdir and lstat of every file) starts on a thread
+ * at once, so that it overlaps opening the index and reading what the
+ * index recorded.  A write of one client does not list the folder: it
+ * uses psw_index_open().
+ */
+int psw_index_open_scan(struct psw_index *ix, struct psw_store *st,
     struct psw_err *e);
 void psw_index_close(struct psw_index *ix);
 

@@ -656,6 +656,49 @@ test_sync_problems(void **state)
 }
 
 /*
+ * The folder listed on a thread while the index opens
+ * (psw_index_open_scan): the same sync as without, its warnings given
+ * in the caller's thread; a listing never used is waited for on close.
+ */
+static void
+test_open_scan(void **state)
+{
+	struct fx *fx = *state;
+	struct psw_sync_stats s;
+	struct psw_err e;
+	int w;
+
+	write_client(fx, "good", "psw: 1\nid: good\nname: G\nstatus: active\n"
+	    "opened: 2026-01-12\n");
+	write_client(fx, "Bad Name", "psw: 1\n");
+	psw_err_clear(&e);
+	assert_int_equal(psw_index_open_scan(&fx->ix, &fx->st, &e), 0);
+	fx->ixopen = 1;
+	w = fx->nwarns;
+	ix_sync(fx, &s);
+	check_stats(&s, 1, 1, 0, 0);
+	assert_true(warned_since(fx, w, "clients/Bad Name.yaml: file name is "
+	    "not a valid client id; ignored"));
+	assert_int_equal(q_int(psw_index_db(&fx->ix), "SELECT count(*) FROM "
+	    "clients", NULL), 1);
+	ix_close(fx);
+
+	/* Opened, listed, never synced: closed cleanly (ASan, valgrind). */
+	assert_int_equal(psw_index_open_scan(&fx->ix, &fx->st, &e), 0);
+	ix_close(fx);
+
+	/* A second sync on one opening lists the folder itself. */
+	assert_int_equal(psw_index_open_scan(&fx->ix, &fx->st, &e), 0);
+	fx->ixopen = 1;
+	ix_sync(fx, &s);
+	check_stats(&s, 1, 0, 0, 0);
+	write_client(fx, "more", "psw: 1\nid: more\nname: M\nstatus: active\n"
+	    "opened: 2026-01-12\n");
+	ix_sync(fx, &s);
+	check_stats(&s, 2, 1, 0, 0);
+}
+
+/*
  * A deleted index is rebuilt from the files (rebuilt set, a note says so,
  * every row back); rows deleted behind the index's back are read again.
  */
@@ -1347,6 +1390,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_sync_nochange, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_sync_problems, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_open_scan, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_rebuild_deleted, setup,
 		    teardown),
