@@ -438,6 +438,9 @@ struct due_emit {
 	struct psw_buf shown;		/* --new: the lines to add */
 	char today[PSW_DATE_LEN], stamp[32];
 	size_t nshown;
+	size_t keep;			/* text: the most bytes kept */
+	int measuring;			/* text: too many to keep: measure */
+	int second;			/* text: the pass that writes */
 	int oom;
 };
 
@@ -453,7 +456,8 @@ due_emit_one(void *arg, struct psw_due_item *it)
 		psw_due_key(it, key, sizeof key);
 		if (seen_has(em->sn, key))
 			return 0;
-		psw_buf_addf(&em->shown, "%s\t%s\n", key, em->today);
+		if (!em->second)
+			psw_buf_addf(&em->shown, "%s\t%s\n", key, em->today);
 		if (em->shown.oom) {
 			em->oom = 1;
 			return 1;
@@ -472,7 +476,8 @@ due_emit_one(void *arg, struct psw_due_item *it)
 		}
 		return due_ics_event(stdout, em->o, it, client, em->stamp) < 0;
 	}
-	em->nshown++;
+	if (!em->second)
+		em->nshown++;
 	if (em->fmt == PSW_FMT_TEXT)
 		report_when(it->days, days, sizeof days);
 	else
@@ -486,7 +491,15 @@ due_emit_one(void *arg, struct psw_due_item *it)
 	cells[6] = psw_due_priorities[it->prio];
 	cells[7] = it->worker;
 	cells[8] = it->risk > 0 ? psw_level_name(it->risk) : NULL;
-	return psw_table_row(em->t, cells) < 0;
+	if (em->measuring)
+		return psw_table_measure(em->t, cells) < 0;
+	if (psw_table_row(em->t, cells) < 0)
+		return 1;
+	/* Too much to keep for aligning: measure the rest, then write
+	 * every row in a second pass over the same snapshot. */
+	if (!em->second && psw_table_kept(em->t) > em->keep)
+		em->measuring = 1;
+	return 0;
 }
 
 static int
@@ -519,7 +532,8 @@ cmd_due(struct psw_cli *cli, int argc, char **argv)
 	struct psw_err e;
 	struct seen sn;
 	enum psw_format fmt;
-	int rc, have_seen = 0;
+	sqlite3 *db;
+	int rc, have_seen = 0, in_txn;
 
 	memset(&o, 0, sizeof o);
 	memset(&sn, 0, sizeof sn);
@@ -585,9 +599,24 @@ cmd_due(struct psw_cli *cli, int argc, char **argv)
 		rc = report_oom(&o.r);
 		goto out;
 	}
-	/* Each item is written as the index yields it: nothing is held. */
-	rc = psw_due_each(psw_index_db(&cli->index), &q, due_emit_one, &em,
-	    &e);
+	em.keep = psw_out_keep_bytes();
+	/* Each item is written as the index yields it; text keeps what it
+	 * aligns, up to em.keep, then reads the items a second time (one
+	 * read transaction: both passes see the same items). */
+	db = psw_index_db(&cli->index);
+	in_txn = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+	rc = psw_due_each(db, &q, due_emit_one, &em, &e);
+	if (rc == 0 && em.measuring && !em.oom) {
+		if (psw_table_stream_text(em.t) < 0)
+			rc = 1;
+		else {
+			em.measuring = 0;
+			em.second = 1;
+			rc = psw_due_each(db, &q, due_emit_one, &em, &e);
+		}
+	}
+	if (in_txn)
+		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	if (em.oom)
 		rc = report_oom(&o.r);
 	else if (rc < 0)

@@ -39,6 +39,9 @@ struct psw_table {
 	size_t cap;		/* rows the rows array holds */
 	int started;		/* header or opening bracket written */
 	int err;		/* errno of the first failure, 0 when none */
+	char **head;		/* text: the header, upper case */
+	size_t *w;		/* text: the column widths measured */
+	int streaming;		/* text: widths known, rows written at once */
 };
 
 /* A closed range of code points. */
@@ -783,6 +786,7 @@ psw_table_new(struct psw_out *o, const struct psw_column *cols,
 }
 
 static int out_oom;
+static int text_line(struct psw_table *, char *const *, const size_t *, int);
 
 int
 psw_out_oom(void)
@@ -999,6 +1003,18 @@ psw_table_row(struct psw_table *t, const char *const *cells)
 		return -1;
 	}
 	errno = 0;
+	if (is_text(t) && t->streaming) {
+		/* Widths known: each row goes out at once (header first). */
+		if (!t->started) {
+			t->started = 1;
+			if (text_line(t, t->head, t->w, t->o->color) == EOF)
+				return table_fail(t);
+		}
+		if (text_line(t, (char *const *)cells, t->w, 0) == EOF)
+			return table_fail(t);
+		t->nrows++;
+		return 0;
+	}
 	if (is_text(t))
 		return text_keep(t, cells) == 0 ? 0 : table_fail(t);
 	if (!t->started && stream_start(t) == EOF)
@@ -1053,56 +1069,137 @@ text_line(struct psw_table *t, char *const *cells, const size_t *w,
 	return put_s(fp, "\n");
 }
 
+/* Make the header and the widths it needs, once; 0 or -1 on OOM. */
+static int
+text_widths(struct psw_table *t)
+{
+	size_t i;
+	char *p;
+
+	if (t->w != NULL || t->ncols == 0)
+		return 0;
+	if ((t->head = calloc(t->ncols, sizeof *t->head)) == NULL ||
+	    (t->w = calloc(t->ncols, sizeof *t->w)) == NULL)
+		return -1;
+	for (i = 0; i < t->ncols; i++) {
+		t->head[i] = strdup(t->cols[i].name ? t->cols[i].name : "");
+		if (t->head[i] == NULL)
+			return -1;
+		for (p = t->head[i]; *p != '\0'; p++)
+			if (*p >= 'a' && *p <= 'z')
+				*p = (char)(*p - 'a' + 'A');
+		t->w[i] = psw_text_width(t->head[i]);
+	}
+	return 0;
+}
+
+/* Widen the columns for one row's cells. */
+static void
+text_measure(struct psw_table *t, const char *const *cells)
+{
+	size_t i, cw;
+
+	for (i = 0; i < t->ncols; i++)
+		if ((cw = psw_text_width(cells[i])) > t->w[i])
+			t->w[i] = cw;
+}
+
 /* Print the kept rows as an aligned table with a header; 0 or EOF. */
 static int
 text_print(struct psw_table *t)
 {
-	char **head = NULL, **cells = NULL;
-	size_t *w = NULL, i, r, cw;
+	char **cells = NULL;
+	size_t r;
 	int rc = EOF;
-	char *p;
 
-	if (t->nrows == 0)
+	if (t->nrows == 0 || t->streaming)
 		return 0;
-	if (t->ncols > 0) {
-		head = calloc(t->ncols, sizeof *head);
-		w = calloc(t->ncols, sizeof *w);
-		cells = calloc(t->ncols, sizeof *cells);
-		if (head == NULL || w == NULL || cells == NULL)
-			goto out;
-	}
-	for (i = 0; i < t->ncols; i++) {
-		head[i] = strdup(t->cols[i].name ? t->cols[i].name : "");
-		if (head[i] == NULL)
-			goto out;
-		for (p = head[i]; *p != '\0'; p++)
-			if (*p >= 'a' && *p <= 'z')
-				*p = (char)(*p - 'a' + 'A');
-		w[i] = psw_text_width(head[i]);
-	}
+	if (text_widths(t) < 0 || (t->ncols > 0 &&
+	    (cells = calloc(t->ncols, sizeof *cells)) == NULL))
+		goto out;
 	for (r = 0; t->ncols > 0 && r < t->nrows; r++) {
 		text_cells(t, r, cells);
-		for (i = 0; i < t->ncols; i++)
-			if ((cw = psw_text_width(cells[i])) > w[i])
-				w[i] = cw;
+		text_measure(t, (const char *const *)cells);
 	}
-	if (text_line(t, head, w, t->o->color) == EOF)
+	if (text_line(t, t->head, t->w, t->o->color) == EOF)
 		goto out;
 	for (r = 0; r < t->nrows; r++) {
 		if (t->ncols > 0)
 			text_cells(t, r, cells);
-		if (text_line(t, cells, w, 0) == EOF)
+		if (text_line(t, cells, t->w, 0) == EOF)
 			goto out;
 	}
 	rc = 0;
 out:
-	if (head != NULL)
-		for (i = 0; i < t->ncols; i++)
-			free(head[i]);
-	free(head);
-	free(w);
 	free(cells);
 	return rc;
+}
+
+size_t
+psw_table_kept(const struct psw_table *t)
+{
+	return t != NULL && is_text(t) && !t->streaming ? t->len +
+	    t->nrows * sizeof *t->rows : 0;
+}
+
+size_t
+psw_out_keep_bytes(void)
+{
+	const char *v = getenv("PSW_TEXT_KEEP");
+	unsigned long long n;
+	char *end;
+
+	if (v != NULL && *v >= '0' && *v <= '9') {
+		errno = 0;
+		n = strtoull(v, &end, 10);
+		if (errno == 0 && *end == '\0' && n <= SIZE_MAX)
+			return (size_t)n;
+	}
+	return (size_t)8 << 20;
+}
+
+int
+psw_table_measure(struct psw_table *t, const char *const *cells)
+{
+	if (t == NULL || (cells == NULL && t->ncols > 0)) {
+		errno = EINVAL;
+		return -1;
+	}
+	errno = 0;
+	if (!is_text(t) || t->ncols == 0)
+		return 0;
+	if (text_widths(t) < 0)
+		return table_fail(t);
+	text_measure(t, cells);
+	return 0;
+}
+
+int
+psw_table_stream_text(struct psw_table *t)
+{
+	char **cells = NULL;
+	size_t r;
+
+	if (t == NULL || !is_text(t) || t->streaming)
+		return 0;
+	errno = 0;
+	if (text_widths(t) < 0 || (t->ncols > 0 &&
+	    (cells = calloc(t->ncols, sizeof *cells)) == NULL)) {
+		free(cells);
+		return table_fail(t);
+	}
+	for (r = 0; t->ncols > 0 && r < t->nrows; r++) {
+		text_cells(t, r, cells);
+		text_measure(t, (const char *const *)cells);
+	}
+	free(cells);
+	free(t->text);
+	free(t->rows);
+	t->text = NULL;
+	t->rows = NULL;
+	t->len = t->size = t->cap = t->nrows = 0;
+	t->streaming = 1;
+	return 0;
 }
 
 /* Write what a streamed format needs after its last row; 0 or EOF. */
@@ -1131,6 +1228,7 @@ stream_end(struct psw_table *t)
 int
 psw_table_end(struct psw_table *t)
 {
+	size_t i;
 	int rc = 0;
 
 	if (t == NULL)
@@ -1150,6 +1248,11 @@ psw_table_end(struct psw_table *t)
 		rc = -1;
 	free(t->text);
 	free(t->rows);
+	if (t->head != NULL)
+		for (i = 0; i < t->ncols; i++)
+			free(t->head[i]);
+	free(t->head);
+	free(t->w);
 	if (rc == -1)
 		errno = t->err;
 	free(t);

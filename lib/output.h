@@ -111,6 +111,22 @@ size_t psw_table_rows(const struct psw_table *t);
  */
 int psw_table_end(struct psw_table *t);
 
+/*
+ * For a text listing too large to keep: psw_table_kept() is the bytes
+ * the kept rows hold (0 for the other formats); psw_table_measure()
+ * widens the columns for a row without keeping it; after
+ * psw_table_stream_text() the kept rows are dropped (their widths
+ * stay) and each later psw_table_row() is written at once, aligned to
+ * the widths measured.  So a caller measures every row in a first pass,
+ * then writes every row in a second, holding none.  0 or -1 (errno).
+ */
+size_t psw_table_kept(const struct psw_table *t);
+/* The most bytes a text listing keeps to align its columns: $PSW_TEXT_KEEP
+ * when it is a number of bytes, else 8 MiB. */
+size_t psw_out_keep_bytes(void);
+int psw_table_measure(struct psw_table *t, const char *const *cells);
+int psw_table_stream_text(struct psw_table *t);
+
 /* Free the table without writing what is still kept.  Safe on NULL. */
 void psw_table_discard(struct psw_table *t);
 

@@ -80,6 +80,14 @@ cp "$tap_tmp/due-a.keep" "$PSW_HOME/clients/due-a.yaml"
 rm -f "$PSW_HOME/index.db"
 run psw-report due --format tsv
 ok '[ $rc -eq 0 ] && [ "$out" = "$all0" ]' "the index deleted: rebuilt, the same items"
+run psw-report due --within 30d
+all1=$out
+PSW_TEXT_KEEP=0 run psw-report due --within 30d
+ok '[ $rc -eq 0 ] && [ "$out" = "$all1" ]' "text too long to keep (PSW_TEXT_KEEP=0): read twice, the same aligned table"
+run psw-report due --within 30d --kind action,referral
+act=$out
+PSW_TEXT_KEEP=300 run psw-report due --within 30d --kind action,referral
+ok '[ $rc -eq 0 ] && [ "$out" = "$act" ] && [ "$(echo "$out" | wc -l)" -gt 4 ]' "PSW_TEXT_KEEP=300: kept at first, read twice midway; the same table"
 run psw-report due
 ok '[ $rc -eq 0 ] && echo "$out" | head -1 | grep -q "^CLIENT  *KIND" && echo "$out" | grep -q "27d overdue" && echo "$out" | grep -q " today " && echo "$out" | grep -q "in 7d"' "text for people: overdue, today, in N days"
 

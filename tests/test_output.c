@@ -145,6 +145,56 @@ test_table_json(void **state)
 	    "]\n");
 }
 
+/*
+ * Two passes (psw_table_measure, psw_table_stream_text): two rows kept,
+ * the rest measured, then every row written at once: the same table as
+ * one pass that keeps them all, nothing kept once streaming.
+ */
+static void
+test_table_text_two_pass(void **state)
+{
+	struct psw_table *t;
+	struct psw_out o;
+	struct cap c;
+	size_t r;
+
+	(void)state;
+	cap_open(&c);
+	psw_out_init(&o, c.fp, PSW_FMT_TEXT);
+	t = psw_table_new(&o, cols3, 3);
+	assert_non_null(t);
+	for (r = 0; r < 2; r++)
+		assert_int_equal(psw_table_row(t, rows6[r]), 0);
+	assert_true(psw_table_kept(t) > 0);
+	for (; r < 6; r++)
+		assert_int_equal(psw_table_measure(t, rows6[r]), 0);
+	assert_int_equal(psw_table_stream_text(t), 0);
+	assert_int_equal(psw_table_kept(t), 0);
+	for (r = 0; r < 6; r++)
+		assert_int_equal(psw_table_row(t, rows6[r]), 0);
+	assert_int_equal(psw_table_kept(t), 0);
+	assert_int_equal(psw_table_rows(t), 6);
+	assert_int_equal(psw_table_end(t), 0);
+	cap_check(&c,
+	    "NAME        AGE  NOTE\n"
+	    "Alex         34  a\\tb\n"
+	    "Renée         7  line1\\nline2\n"
+	    "中文        100  x, \"y\"\n"
+	    " lead            back\\slash\n"
+	    "emoji 😀     -1  \\x1b[31mred\\x1b[0m\n"
+	    "\\u202eevil   12\n");
+
+	/* Other formats keep nothing and measure nothing. */
+	cap_open(&c);
+	psw_out_init(&o, c.fp, PSW_FMT_TSV);
+	t = psw_table_new(&o, cols3, 3);
+	assert_int_equal(psw_table_measure(t, rows6[0]), 0);
+	assert_int_equal(psw_table_row(t, rows6[0]), 0);
+	assert_int_equal(psw_table_kept(t), 0);
+	assert_int_equal(psw_table_end(t), 0);
+	cap_check(&c, "Alex\t34\ta\\tb\n");
+}
+
 static void
 test_table_md_html(void **state)
 {
@@ -1062,6 +1112,7 @@ main(void)
 		cmocka_unit_test(test_table_tsv),
 		cmocka_unit_test(test_table_csv),
 		cmocka_unit_test(test_table_json),
+		cmocka_unit_test(test_table_text_two_pass),
 		cmocka_unit_test(test_table_md_html),
 		cmocka_unit_test(test_table_empty),
 		cmocka_unit_test(test_table_one_json_row),
