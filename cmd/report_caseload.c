@@ -170,37 +170,6 @@ plain_start(struct report *r, int argc, char **argv, const char *usage,
 
 /* --- caseload -------------------------------------------------------- */
 
-static int
-client_cmp(const void *a, const void *b)
-{
-	const struct psw_due_item *x = *(const struct psw_due_item *const *)a;
-	const struct psw_due_item *y = *(const struct psw_due_item *const *)b;
-	int c = strcmp(x->client, y->client);
-
-	/* Equal clients keep the due order (overdue first, then date). */
-	return c != 0 ? c : (x < y ? -1 : x > y);
-}
-
-static int
-key_cmp(const void *k, const void *b)
-{
-	return strcmp(k, (*(const struct psw_due_item *const *)b)->client);
-}
-
-/* The most pressing item due for client id, or NULL. */
-static const struct psw_due_item *
-next_due(struct psw_due_item **byclient, size_t n, const char *id)
-{
-	struct psw_due_item **p;
-
-	p = bsearch(id, byclient, n, sizeof *byclient, key_cmp);
-	if (p == NULL)
-		return NULL;
-	while (p > byclient && strcmp(p[-1]->client, id) == 0)
-		p--;
-	return *p;
-}
-
 int
 cmd_caseload(struct psw_cli *cli, int argc, char **argv)
 {
@@ -224,8 +193,8 @@ cmd_caseload(struct psw_cli *cli, int argc, char **argv)
 	enum { NCOLS = sizeof cols / sizeof cols[0] };
 	struct report r;
 	struct report_rows rows = { NULL, 0, 0, NCOLS };
-	struct psw_due_list l = { NULL, 0, 0 };
-	struct psw_due_item **byclient = NULL;
+	struct psw_due_query dq;
+	struct psw_due_first *df = NULL;
 	struct psw_instruments *set = NULL;
 	struct scores sc = { NULL, SQLITE_DONE, PSW_BUF_INIT, PSW_BUF_INIT };
 	struct psw_buf latest = PSW_BUF_INIT, trend = PSW_BUF_INIT;
@@ -235,7 +204,7 @@ cmd_caseload(struct psw_cli *cli, int argc, char **argv)
 	struct psw_table *t = NULL;
 	struct psw_err e;
 	sqlite3_stmt *s = NULL;
-	size_t i, nrows = 0;
+	size_t nrows = 0;
 	int rc;
 
 	memset(&r, 0, sizeof r);
@@ -244,19 +213,13 @@ cmd_caseload(struct psw_cli *cli, int argc, char **argv)
 	    "[--worker W] [--deidentify] [--format F]\n", &fmt);
 	if (rc >= 0)
 		return rc;
-	/* Everything due in the next five years: the first per client is
-	 * its most pressing item, the only one kept. */
-	r.due_first = 1;
-	if (report_due(&r, cli->today, cli->today + 5 * 366, NULL, &l,
-	    &e) < 0)
+	/* Each client's most pressing item due in the next five years,
+	 * looked up as its row comes (one seek; nothing held). */
+	memset(&dq, 0, sizeof dq);
+	dq.today = cli->today;
+	dq.until = cli->today + 5 * 366;
+	if (psw_due_first_open(psw_index_db(&cli->index), &dq, &df, &e) < 0)
 		return psw_cli_fail(cli, &e);
-	if ((byclient = calloc(l.n + 1, sizeof *byclient)) == NULL) {
-		rc = report_oom(&r);
-		goto out;
-	}
-	for (i = 0; i < l.n; i++)
-		byclient[i] = &l.v[i];
-	qsort(byclient, l.n, sizeof *byclient, client_cmp);
 	if (psw_instruments_load(cli->store.home, &set, &e) < 0) {
 		rc = psw_cli_fail(cli, &e);
 		goto out;
@@ -301,12 +264,18 @@ cmd_caseload(struct psw_cli *cli, int argc, char **argv)
 		const char *id = (const char *)sqlite3_column_text(s, 0);
 		const char *dob = (const char *)sqlite3_column_text(s, 2);
 		const char *last = (const char *)sqlite3_column_text(s, 5);
-		const struct psw_due_item *nd = next_due(byclient, l.n, id);
+		enum psw_due_kind nk = PSW_DUE_ACTION;
+		psw_date ndue = PSW_DATE_NONE;
+		int has_due;
 		char pbuf[PSW_PSEUDONYM_LEN], age[16], since[16], nref[16];
 		char ndd[PSW_DATE_LEN];
 		const char *cells[NCOLS];
 		psw_date d;
 
+		if ((has_due = psw_due_first_get(df, id, &nk, &ndue)) < 0) {
+			rc = SQLITE_CORRUPT;
+			break;
+		}
 		age[0] = since[0] = '\0';
 		if (dob != NULL && psw_date_parse_iso(dob, &d) == 0) {
 			if (r.deidentify)
@@ -326,8 +295,8 @@ cmd_caseload(struct psw_cli *cli, int argc, char **argv)
 		cells[4] = (const char *)sqlite3_column_text(s, 4);
 		cells[5] = last;
 		cells[6] = since[0] ? since : NULL;
-		cells[7] = nd ? psw_due_kinds[nd->kind] : NULL;
-		cells[8] = nd ? psw_date_format(nd->due, ndd) : NULL;
+		cells[7] = has_due ? psw_due_kinds[nk] : NULL;
+		cells[8] = has_due ? psw_date_format(ndue, ndd) : NULL;
 		cells[9] = nref;
 		cells[10] = sqlite3_column_int(s, 7) ? "1" : "0";
 		cells[11] = (const char *)sqlite3_column_text(s, 8);
@@ -362,8 +331,7 @@ cmd_caseload(struct psw_cli *cli, int argc, char **argv)
 	rc = nrows == 0 && cli->exit_status ? PSW_EEMPTY : 0;
 out:
 	psw_table_discard(t);
-	free(byclient);
-	psw_due_release(&l);
+	psw_due_first_close(df);
 	report_rows_release(&rows);
 	scores_close(&sc);
 	psw_instruments_free(set);

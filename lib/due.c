@@ -477,6 +477,68 @@ collect_one(void *arg, struct psw_due_item *src)
 	return 0;
 }
 
+struct psw_due_first {
+	sqlite3_stmt *s;
+	psw_date today;
+};
+
+int
+psw_due_first_open(sqlite3 *db, const struct psw_due_query *q,
+    struct psw_due_first **out, struct psw_err *e)
+{
+	struct psw_due_query one = *q;
+	struct psw_due_first *f;
+	int rc;
+
+	*out = NULL;
+	if ((f = calloc(1, sizeof *f)) == NULL)
+		return psw_error(e, PSW_EIO, "out of memory");
+	/* The query of psw_due_each() for one client, in client order
+	 * (one seek of due_items_client), the first row only. */
+	one.client = "";
+	one.first_only = 1;
+	f->today = q->today;
+	if ((rc = prepare_due(db, &one, &f->s)) != SQLITE_OK) {
+		free(f);
+		return psw_error(e, PSW_EIO, "index: cannot list what is due: "
+		    "%s", rc == SQLITE_NOMEM ? "out of memory" :
+		    sqlite3_errmsg(db));
+	}
+	*out = f;
+	return 0;
+}
+
+int
+psw_due_first_get(struct psw_due_first *f, const char *client,
+    enum psw_due_kind *kind, psw_date *due)
+{
+	const char *d;
+	int rc, k;
+
+	sqlite3_reset(f->s);
+	sqlite3_bind_text(f->s, 4, client, -1, SQLITE_TRANSIENT);
+	if ((rc = sqlite3_step(f->s)) == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return -1;
+	k = sqlite3_column_int(f->s, 1);
+	d = (const char *)sqlite3_column_text(f->s, 5);
+	if (k < 0 || k >= PSW_DUE_NKINDS || d == NULL ||
+	    psw_date_parse_iso(d, due) < 0)
+		return -1;
+	*kind = (enum psw_due_kind)k;
+	return 1;
+}
+
+void
+psw_due_first_close(struct psw_due_first *f)
+{
+	if (f == NULL)
+		return;
+	sqlite3_finalize(f->s);
+	free(f);
+}
+
 /* Risk first, then by date (overdue before due), client, kind, item. */
 static int
 item_cmp(const void *pa, const void *pb)

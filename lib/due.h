@@ -136,6 +136,19 @@ int psw_due_each(struct sqlite3 *db, const struct psw_due_query *q,
     psw_due_fn *fn, void *arg, struct psw_err *e);
 
 /*
+ * Each client's most pressing item of q, one client at a time (one seek
+ * each, nothing held): open once, then psw_due_first_get() gives 1 and
+ * the item's kind and date, 0 when the client has nothing due, -1 when
+ * the index cannot be read.  q->client is ignored.
+ */
+struct psw_due_first;
+int psw_due_first_open(struct sqlite3 *db, const struct psw_due_query *q,
+    struct psw_due_first **out, struct psw_err *e);
+int psw_due_first_get(struct psw_due_first *f, const char *client,
+    enum psw_due_kind *kind, psw_date *due);
+void psw_due_first_close(struct psw_due_first *f);
+
+/*
  * Every item of q, ordered: risk-flagged clients first (highest level
  * first), then overdue before due, then by date, client, kind and item.
  * Priority: high when overdue, urgent, a safety item or the client has
