@@ -68,12 +68,14 @@ pairs_release(struct pairs *p)
 	free(p->v);
 }
 
-/* Add the pair of one (client, instrument) group; 0 or -1 on OOM. */
+/* A pair made by load_pairs(); 0, or non-zero to stop. */
+typedef int pair_fn(void *arg, const struct pair *x);
+
+/* pair_fn keeping a copy of each pair in a struct pairs. */
 static int
-pairs_add(struct pairs *p, const struct psw_instrument *in,
-    const char *client, const char *instr, psw_date fd, double f,
-    psw_date ld, double l)
+pairs_add(void *arg, const struct pair *src)
 {
+	struct pairs *p = arg;
 	struct pair *x;
 
 	if (p->n == p->cap) {
@@ -86,28 +88,24 @@ pairs_add(struct pairs *p, const struct psw_instrument *in,
 		p->cap = cap;
 	}
 	x = &p->v[p->n];
-	memset(x, 0, sizeof *x);
-	if ((x->client = strdup(client)) == NULL ||
-	    (x->instrument = strdup(instr)) == NULL) {
+	*x = *src;
+	if ((x->client = strdup(src->client)) == NULL ||
+	    (x->instrument = strdup(src->instrument)) == NULL) {
 		free(x->client);
 		return -1;
 	}
 	p->n++;
-	x->in = in;
-	x->first_date = fd;
-	x->last_date = ld;
-	x->first = f;
-	x->last = l;
-	x->case_first = psw_instrument_caseness(in, f);
-	x->case_last = psw_instrument_caseness(in, l);
-	psw_instrument_change(in, f, l, &x->ch);
 	return 0;
 }
 
-/* The pairs of the period; an SQLite code. */
+/*
+ * The pairs of the period, to fn in client and instrument order as the
+ * scores are read (nothing held here); an SQLite code, SQLITE_NOMEM
+ * when fn stopped.
+ */
 static int
 load_pairs(struct outcomes_opts *o, const struct psw_instruments *set,
-    psw_date from, psw_date to, struct pairs *p)
+    psw_date from, psw_date to, pair_fn *fn, void *arg)
 {
 	char df[PSW_DATE_LEN], dt[PSW_DATE_LEN];
 	char client[PSW_ID_MAX + 1] = "", instr[128] = "";
@@ -148,10 +146,24 @@ load_pairs(struct outcomes_opts *o, const struct psw_instruments *set,
 		/* A group ends: keep it when it has two scores or more. */
 		if (rc != SQLITE_ROW || strcmp(c, client) != 0 ||
 		    strcmp(i, instr) != 0) {
-			if (count >= 2 && in != NULL && pairs_add(p, in,
-			    client, instr, fd, f, ld, l) < 0) {
-				rc = SQLITE_NOMEM;
-				break;
+			if (count >= 2 && in != NULL) {
+				struct pair x;
+
+				memset(&x, 0, sizeof x);
+				x.client = client;
+				x.instrument = instr;
+				x.in = in;
+				x.first_date = fd;
+				x.last_date = ld;
+				x.first = f;
+				x.last = l;
+				x.case_first = psw_instrument_caseness(in, f);
+				x.case_last = psw_instrument_caseness(in, l);
+				psw_instrument_change(in, f, l, &x.ch);
+				if (fn(arg, &x) != 0) {
+					rc = SQLITE_NOMEM;
+					break;
+				}
 			}
 			if (rc != SQLITE_ROW)
 				break;
@@ -309,6 +321,49 @@ yes_no(int v)
 	return v < 0 ? NULL : v ? "1" : "0";
 }
 
+/*
+ * The summaries, folded in as the pairs come: one per instrument (in
+ * the order of the set) and, unless one instrument was asked for, PHQ-9
+ * with GAD-7.  A client's pairs come together, gad-7 before phq-9.
+ */
+struct fold {
+	const struct psw_instruments *set;
+	struct summary *sums;		/* one per instrument, then the pair */
+	int combine;
+	struct pair gad;		/* the current client's gad-7 pair */
+	char gad_client[PSW_ID_MAX + 1];
+	int have_gad;
+};
+
+static int
+fold_one(void *arg, const struct pair *x)
+{
+	struct fold *f = arg;
+	size_t j, n = psw_instruments_count(f->set);
+	int kind, cf, cl;
+
+	for (j = 0; j < n && psw_instruments_at(f->set, j) != x->in; j++)
+		;
+	if (j < n) {
+		summary_add(&f->sums[j], x->ch.kind, x->case_first,
+		    x->case_last);
+		f->sums[j].sum_first += x->first;
+		f->sums[j].sum_last += x->last;
+	}
+	if (!f->combine)
+		return 0;
+	if (strcmp(x->instrument, "gad-7") == 0) {
+		f->gad = *x;
+		snprintf(f->gad_client, sizeof f->gad_client, "%s", x->client);
+		f->have_gad = 1;
+	} else if (strcmp(x->instrument, "phq-9") == 0 && f->have_gad &&
+	    strcmp(f->gad_client, x->client) == 0) {
+		combined(x, &f->gad, &kind, &cf, &cl);
+		summary_add(&f->sums[n], kind, cf, cl);
+	}
+	return 0;
+}
+
 int
 cmd_outcomes(struct psw_cli *cli, int argc, char **argv)
 {
@@ -356,7 +411,8 @@ cmd_outcomes(struct psw_cli *cli, int argc, char **argv)
 	struct pairs p = { NULL, 0, 0 };
 	struct report_rows rows = { NULL, 0, 0, 0 };
 	struct summary *sums = NULL;
-	size_t i, j, nsums = 0;
+	struct fold fo;
+	size_t i, n, nsums = 0;
 	enum psw_format fmt;
 	struct psw_out out;
 	struct psw_err e;
@@ -396,15 +452,17 @@ cmd_outcomes(struct psw_cli *cli, int argc, char **argv)
 		return psw_cli_usage_error(cli, "unknown instrument '%s'",
 		    o.instrument);
 	}
-	if ((rc = load_pairs(&o, set, from, to, &p)) != SQLITE_OK) {
-		rc = report_db_fail(&o.r, rc, "cannot read the scores");
-		goto out;
-	}
-	if (p.n > 1)
-		qsort(p.v, p.n, sizeof *p.v, pair_cmp);
 	psw_out_init(&out, stdout, fmt);
-
 	if (o.detail) {
+		/* Every pair is a row: kept, to be sorted. */
+		if ((rc = load_pairs(&o, set, from, to, pairs_add, &p)) !=
+		    SQLITE_OK) {
+			rc = report_db_fail(&o.r, rc, "cannot read the "
+			    "scores");
+			goto out;
+		}
+		if (p.n > 1)
+			qsort(p.v, p.n, sizeof *p.v, pair_cmp);
 		rows.ncols = sizeof dcols / sizeof dcols[0];
 		for (i = 0; i < p.n; i++) {
 			const struct pair *x = &p.v[i];
@@ -483,48 +541,29 @@ cmd_outcomes(struct psw_cli *cli, int argc, char **argv)
 		goto out;
 	}
 
-	/* One summary per instrument, in id order, then the pair. */
-	if ((sums = calloc(psw_instruments_count(set) + 1, sizeof *sums)) ==
-	    NULL) {
+	/* One summary per instrument, in id order, then the pair; the
+	 * pairs are folded in as they are read, none kept. */
+	n = psw_instruments_count(set);
+	if ((sums = calloc(n + 1, sizeof *sums)) == NULL) {
 		rc = report_oom(&o.r);
 		goto out;
 	}
-	for (i = 0; i < psw_instruments_count(set); i++) {
-		const struct psw_instrument *in = psw_instruments_at(set, i);
-		struct summary *sm = &sums[nsums];
-
-		memset(sm, 0, sizeof *sm);
-		sm->instrument = in->id;
-		sm->has_means = 1;
-		for (j = 0; j < p.n; j++) {
-			if (p.v[j].in != in)
-				continue;
-			summary_add(sm, p.v[j].ch.kind, p.v[j].case_first,
-			    p.v[j].case_last);
-			sm->sum_first += p.v[j].first;
-			sm->sum_last += p.v[j].last;
-		}
-		if (sm->n > 0)
-			nsums++;
+	memset(&fo, 0, sizeof fo);
+	fo.set = set;
+	fo.sums = sums;
+	fo.combine = o.instrument == NULL;
+	if ((rc = load_pairs(&o, set, from, to, fold_one, &fo)) != SQLITE_OK) {
+		rc = report_db_fail(&o.r, rc, "cannot read the scores");
+		goto out;
 	}
-	if (o.instrument == NULL) {
-		struct summary *sm = &sums[nsums];
+	for (i = 0; i <= n; i++) {
+		struct summary *sm = &sums[i];
 
-		memset(sm, 0, sizeof *sm);
-		sm->instrument = "phq-9+gad-7";
-		for (i = 0; i < p.n; i++) {
-			const struct pair *a;
-			int kind, cf, cl;
-
-			if (strcmp(p.v[i].instrument, "phq-9") != 0 ||
-			    (a = find_pair(&p, p.v[i].client, "gad-7")) ==
-			    NULL)
-				continue;
-			combined(&p.v[i], a, &kind, &cf, &cl);
-			summary_add(sm, kind, cf, cl);
-		}
-		if (sm->n > 0)
-			nsums++;
+		sm->instrument = i < n ? psw_instruments_at(set, i)->id :
+		    "phq-9+gad-7";
+		sm->has_means = i < n;
+		if (sm->n > 0 && (i < n || fo.combine))
+			sums[nsums++] = *sm;
 	}
 	rows.ncols = sizeof scols / sizeof scols[0];
 	for (i = 0; i < nsums; i++)
