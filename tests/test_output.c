@@ -70,6 +70,16 @@ static const char *const rows6[][3] = {
 	{ RLO "evil", "12", "" },
 };
 
+/* rows6 as an aligned text table. */
+static const char text6[] =
+	    "NAME        AGE  NOTE\n"
+	    "Alex         34  a\\tb\n"
+	    "Renée         7  line1\\nline2\n"
+	    "中文        100  x, \"y\"\n"
+	    " lead            back\\slash\n"
+	    "emoji 😀     -1  \\x1b[31mred\\x1b[0m\n"
+	    "\\u202eevil   12\n";
+
 /* Print rows as a table in fmt and check the bytes. */
 static void
 table_check(enum psw_format fmt, const struct psw_column *cols,
@@ -95,14 +105,7 @@ table_check(enum psw_format fmt, const struct psw_column *cols,
 static void
 test_table_text(void **state)
 {
-	table_check(PSW_FMT_TEXT, cols3, 3, &rows6[0][0], 6,
-	    "NAME        AGE  NOTE\n"
-	    "Alex         34  a\\tb\n"
-	    "Renée         7  line1\\nline2\n"
-	    "中文        100  x, \"y\"\n"
-	    " lead            back\\slash\n"
-	    "emoji 😀     -1  \\x1b[31mred\\x1b[0m\n"
-	    "\\u202eevil   12\n");
+	table_check(PSW_FMT_TEXT, cols3, 3, &rows6[0][0], 6, text6);
 }
 
 static void
@@ -175,14 +178,7 @@ test_table_text_two_pass(void **state)
 	assert_int_equal(psw_table_kept(t), 0);
 	assert_int_equal(psw_table_rows(t), 6);
 	assert_int_equal(psw_table_end(t), 0);
-	cap_check(&c,
-	    "NAME        AGE  NOTE\n"
-	    "Alex         34  a\\tb\n"
-	    "Renée         7  line1\\nline2\n"
-	    "中文        100  x, \"y\"\n"
-	    " lead            back\\slash\n"
-	    "emoji 😀     -1  \\x1b[31mred\\x1b[0m\n"
-	    "\\u202eevil   12\n");
+	cap_check(&c, text6);
 
 	/* Other formats keep nothing and measure nothing. */
 	cap_open(&c);
