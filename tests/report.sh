@@ -199,6 +199,57 @@ sf-t safety-plan a1
 sf-v assessment " \
     "missing: a risk flag and no safety plan (not a voided flag, not with a plan); only voided assessments count as none"
 
+# --- due: the index's due_items follows files, settings and rebuilds -----
+D="$tap_tmp/dueitems"
+mkdir -m 700 "$D" "$D/clients"
+cp "$fx"/*.yaml "$fx"/assess/sf-*.yaml "$D/clients/"
+chmod 600 "$D/clients/"*.yaml
+# The whole listing, as a fresh index from the files gives it.
+rebuilt() {
+	rm -f "$D/index.db" "$D/index.db-wal" "$D/index.db-shm"
+	psw-report --home "$D" due --within 400d --format tsv 2>/dev/null
+}
+psw-report --home "$D" due >/dev/null 2>&1
+sed -i 's/Send the deposit, due: 2026-11-20/Send the deposit, due: 2026-11-22/' "$D/clients/due-a.yaml"
+run psw-report --home "$D" due --format tsv --client due-a --kind action
+is "$(echo "$out" | cut -f3,5,6 | tr '\t' ' ')" "g1.4 2026-11-22 -6
+g1.1 2026-11-28 0
+g1.2 2026-12-05 7" "a hand edit of a client file moves its item at once"
+is "$(sqlite3 "$D/index.db" "SELECT due FROM due_items WHERE client = 'due-a' AND item = 'g1.4'")" "2026-11-22" \
+    "due_items holds the edited date"
+cat >>"$D/clients/con-b.yaml" <<'YAML'
+assessments:
+  - {id: a1, instrument: phq-9, date: 2026-11-25, answers: [3, 3, 3, 3, 3, 3, 3, 3, 3]}
+YAML
+run psw-report --home "$D" due --format tsv
+is "$(echo "$out" | head -4 | cut -f1,2,9 | tr '\t' ' ')" "con-b safety high
+sf-s safety high
+sf-t safety high
+con-b contact high" "a risk flag added by hand puts the client's items first (by date among the flagged)"
+printf 'assessments: {phq-9: 2w}\n' >"$D/psw.yaml"
+run psw-report --home "$D" due --format tsv --kind assessment --within 400d
+is "$(echo "$out" | cut -f1,3,4,5 | tr '\t' ' ' | sort)" "con-a phq-9 first phq-9 2026-01-05
+con-b phq-9 phq-9 due (last on 2026-11-25) 2026-12-09
+con-c phq-9 first phq-9 2026-01-05
+due-a phq-9 first phq-9 2026-01-05
+sf-s phq-9 phq-9 due (last on 2026-11-26) 2026-12-10
+sf-t phq-9 phq-9 due (last on 2026-11-27) 2026-12-11
+sf-u phq-9 phq-9 due (last on 2026-11-20) 2026-12-04
+sf-v phq-9 first phq-9 2026-01-05" "a schedule added to the settings: the active clients' assessments appear"
+printf 'assessments: {phq-9: 3w}\nno-contact-days: 30\n' >"$D/psw.yaml"
+run psw-report --home "$D" due --format tsv --kind assessment,contact --client sf-u --within 400d
+is "$(echo "$out" | cut -f2,5 | tr '\t' ' ')" "assessment 2026-12-11
+contact 2026-12-27" "the schedule and no-contact-days changed: the dates move"
+incr=$(psw-report --home "$D" due --within 400d --format tsv)
+ok '[ -n "$incr" ] && [ "$incr" = "$(rebuilt)" ]' "after edits and settings changes: the same as an index rebuilt from the files"
+rm "$D/psw.yaml" "$D/clients/con-b.yaml"
+run psw-report --home "$D" due --format tsv --within 400d
+ok '[ $rc -eq 0 ] && ! echo "$out" | grep -q "^con-b\|	assessment	"' "settings and a client file removed: their items go"
+ok '[ "$out" = "$(rebuilt)" ] && [ "$(sqlite3 "$D/index.db" "SELECT count(*) FROM due_items WHERE client = '\''con-b'\''")" = 0 ]' "the same after deleting the index"
+run psw-report --home "$D" due --format tsv --within 7d --as-of 2026-12-20
+ok '[ $rc -eq 0 ] && echo "$out" | grep -q "^due-a	consent	k2	consent expired, an open referral depends on it: refer-debt" && echo "$out" | grep -q "^due-a	consent	k1	consent expired, an open referral depends on it: share-with-gp" && ! echo "$out" | grep -q "	k5	"' \
+    "consent text by the day asked about: expired ones only while an open referral depends on them"
+
 # --- the example caseload (examples/), checked by hand --------------------
 X="$tap_tmp/example"
 mkdir -m 700 "$X"
