@@ -123,12 +123,9 @@ cmd_list(struct psw_cli *cli, int argc, char **argv)
 	char due_before[PSW_DATE_LEN], no_contact[PSW_DATE_LEN];
 	psw_date d;
 	enum psw_format fmt;
-	struct psw_table *t;
-	struct psw_out out;
 	struct psw_err e;
 	sqlite3_stmt *s = NULL;
 	char all[256];
-	size_t rows;
 	int rc;
 
 	rc = psw_cli_parse(cli, argc, argv, local, 5, list_opt, &o,
@@ -196,29 +193,7 @@ cmd_list(struct psw_cli *cli, int argc, char **argv)
 		sqlite3_bind_text(s, 4, no_contact, -1, SQLITE_STATIC);
 	if (o.risk)
 		sqlite3_bind_int(s, 5, 1);
-	psw_out_init(&out, stdout, fmt);
-	if ((t = psw_table_new(&out, cols, 8)) == NULL) {
-		sqlite3_finalize(s);
-		psw_error(&e, PSW_EIO, "out of memory");
-		return psw_cli_fail(cli, &e);
-	}
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *cells[8];
-		int i;
-
-		for (i = 0; i < 8; i++)
-			cells[i] = (const char *)sqlite3_column_text(s, i);
-		if (psw_table_row(t, cells) < 0)
-			break;
-	}
-	sqlite3_finalize(s);
-	rows = psw_table_rows(t);
-	psw_table_end(t);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		psw_index_error(&cli->index, rc, "cannot list", &e);
-		return psw_cli_fail(cli, &e);
-	}
-	return rows == 0 && cli->exit_status ? PSW_EEMPTY : 0;
+	return psw_cli_query_table(cli, s, fmt, cols, 8, 8, NULL, "cannot list");
 }
 
 /* --- validate ------------------------------------------------------- */

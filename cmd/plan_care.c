@@ -259,12 +259,8 @@ list_rows(struct psw_cli *cli, const char *id, int flag, const char *sql,
     const struct psw_column *cols, size_t ncols, size_t nq, row_fn *fix)
 {
 	enum psw_format fmt;
-	struct psw_table *t;
-	struct psw_out out;
 	struct psw_err e;
 	sqlite3_stmt *s;
-	char scratch[64];
-	size_t rows, i;
 	int rc;
 
 	if ((rc = check_common(cli, id, PSW_FMT_LISTING, &fmt)) >= 0)
@@ -280,31 +276,8 @@ list_rows(struct psw_cli *cli, const char *id, int flag, const char *sql,
 	}
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 2, flag);
-	psw_out_init(&out, stdout, fmt);
-	if ((t = psw_table_new(&out, cols, ncols)) == NULL) {
-		sqlite3_finalize(s);
-		psw_error(&e, PSW_EIO, "out of memory");
-		return psw_cli_fail(cli, &e);
-	}
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *cells[8] = { NULL };
-
-		for (i = 0; i < nq; i++)
-			cells[i] = (const char *)sqlite3_column_text(s,
-			    (int)i);
-		if (fix != NULL)
-			fix(cli, cells, scratch);
-		if (psw_table_row(t, cells) < 0)
-			break;
-	}
-	sqlite3_finalize(s);
-	rows = psw_table_rows(t);
-	psw_table_end(t);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		psw_index_error(&cli->index, rc, "cannot list", &e);
-		return psw_cli_fail(cli, &e);
-	}
-	return rows == 0 && cli->exit_status ? PSW_EEMPTY : 0;
+	return psw_cli_query_table(cli, s, fmt, cols, ncols, nq, fix,
+	    "cannot list");
 }
 
 /* --- team ------------------------------------------------------------ */

@@ -669,15 +669,12 @@ cmd_list(struct psw_cli *cli, int argc, char **argv)
 		{ "days_to_follow_up", PSW_COL_INT, PSW_COL_RIGHT },
 	};
 	struct ref_opts o;
-	struct psw_table *t;
 	enum psw_format fmt;
-	struct psw_out out;
 	struct psw_err e;
 	sqlite3_stmt *s = NULL;
 	char today[PSW_DATE_LEN], all[256];
 	const char *client = NULL;
-	size_t rows;
-	int rc, i;
+	int rc;
 
 	memset(&o, 0, sizeof o);
 	rc = psw_cli_parse(cli, argc, argv, local, 4, ref_opt, &o,
@@ -747,27 +744,7 @@ cmd_list(struct psw_cli *cli, int argc, char **argv)
 		sqlite3_bind_text(s, 4, o.service, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 5, o.open);
 	sqlite3_bind_int(s, 6, o.overdue);
-	psw_out_init(&out, stdout, fmt);
-	if ((t = psw_table_new(&out, cols, 9)) == NULL) {
-		sqlite3_finalize(s);
-		return oom(cli, NULL);
-	}
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *cells[9];
-
-		for (i = 0; i < 9; i++)
-			cells[i] = (const char *)sqlite3_column_text(s, i);
-		if (psw_table_row(t, cells) < 0)
-			break;
-	}
-	sqlite3_finalize(s);
-	rows = psw_table_rows(t);
-	psw_table_end(t);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		psw_index_error(&cli->index, rc, "cannot list", &e);
-		return psw_cli_fail(cli, &e);
-	}
-	return rows == 0 && cli->exit_status ? PSW_EEMPTY : 0;
+	return psw_cli_query_table(cli, s, fmt, cols, 9, 9, NULL, "cannot list");
 }
 
 /* --- letter ------------------------------------------------------------ */

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "buf.h"
 #include "cli.h"
 #include "doc.h"
@@ -297,4 +299,59 @@ psw_cli_read_stdin(struct psw_buf *b)
 			return -1;
 	}
 	return ferror(stdin) ? -1 : 0;
+}
+
+int
+psw_cli_one_id(struct psw_cli *cli, int argc, char **argv, const char *what,
+    const char **id)
+{
+	struct psw_err e;
+
+	if (argc - optind != 1)
+		return psw_cli_usage_error(cli, "%s needs one client id", what);
+	*id = argv[optind];
+	if (psw_id_check(*id, &e) < 0)
+		return psw_cli_usage_error(cli, "%s", e.msg);
+	return -1;
+}
+
+int
+psw_cli_query_table(struct psw_cli *cli, sqlite3_stmt *s,
+    enum psw_format fmt, const struct psw_column *cols, size_t ncols,
+    size_t nq, void (*fix)(struct psw_cli *, const char **, char *),
+    const char *what)
+{
+	struct psw_table *t;
+	struct psw_out out;
+	struct psw_err e;
+	char scratch[64];
+	size_t rows, i;
+	int rc;
+
+	psw_out_init(&out, stdout, fmt);
+	if (ncols > PSW_CLI_MAX_CELLS ||
+	    (t = psw_table_new(&out, cols, ncols)) == NULL) {
+		sqlite3_finalize(s);
+		psw_error(&e, PSW_EIO, "out of memory");
+		return psw_cli_fail(cli, &e);
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *cells[PSW_CLI_MAX_CELLS] = { NULL };
+
+		for (i = 0; i < nq && i < ncols; i++)
+			cells[i] = (const char *)sqlite3_column_text(s,
+			    (int)i);
+		if (fix != NULL)
+			fix(cli, cells, scratch);
+		if (psw_table_row(t, cells) < 0)
+			break;
+	}
+	sqlite3_finalize(s);
+	rows = psw_table_rows(t);
+	psw_table_end(t);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		psw_index_error(&cli->index, rc, what, &e);
+		return psw_cli_fail(cli, &e);
+	}
+	return rows == 0 && cli->exit_status ? PSW_EEMPTY : 0;
 }

@@ -149,4 +149,29 @@ int psw_cli_parse(struct psw_cli *cli, int argc, char **argv,
 /* Read all of stdin into b (at most PSW_DOC_MAX_SCALAR bytes); 0 or -1. */
 int psw_cli_read_stdin(struct psw_buf *b);
 
+/*
+ * The one client id operand of `what` ("show", "goal add") at
+ * argv[optind]: checked, in *id.  -1 when good, else the usage exit
+ * ("what needs one client id", or why the id is not one).
+ */
+int psw_cli_one_id(struct psw_cli *cli, int argc, char **argv,
+    const char *what, const char **id);
+
+#define PSW_CLI_MAX_CELLS 16
+
+struct sqlite3_stmt;
+
+/*
+ * Print the rows of prepared statement s (finalized here) as a table of
+ * ncols (at most PSW_CLI_MAX_CELLS) columns in format fmt: the first nq
+ * result columns, then fix(cli, cells, scratch) may fill the rest (fix
+ * may be NULL; scratch is 64 bytes for it).  A failed step is "`what`:
+ * ..." from the index.  Returns 0, PSW_EEMPTY (no row under -e) or the
+ * exit status of the failure, reported.
+ */
+int psw_cli_query_table(struct psw_cli *cli, struct sqlite3_stmt *s,
+    enum psw_format fmt, const struct psw_column *cols, size_t ncols,
+    size_t nq, void (*fix)(struct psw_cli *, const char **, char *),
+    const char *what);
+
 #endif
