@@ -462,11 +462,8 @@ cmd_new(struct psw_cli *cli, int argc, char **argv)
 	    "                    [--template NAME]\n");
 	if (rc >= 0)
 		return rc;
-	if (argc - optind != 1)
-		return psw_cli_usage_error(cli, "new needs one client id");
-	id = argv[optind];
-	if (psw_id_check(id, &e) < 0)
-		return psw_cli_usage_error(cli, "%s", e.msg);
+	if ((rc = psw_cli_one_id(cli, argc, argv, "new", &id)) >= 0)
+		return rc;
 	if (psw_cli_format(cli, PSW_FMT_LISTING, &fmt, &e) < 0)
 		return psw_cli_usage_error(cli, "%s", e.msg);
 	if (o.name == NULL || *o.name == '\0')

@@ -72,6 +72,25 @@ bad_value(struct psw_cli *cli, const char *fmt, ...)
 	return PSW_EDATA;
 }
 
+/*
+ * The one client id operand of `what`, the --format and today: -1 when
+ * good (*id, *fmt set), else the usage exit.
+ */
+static int
+id_operand(struct psw_cli *cli, int argc, char **argv, const char *what,
+    const char **id, enum psw_format *fmt)
+{
+	struct psw_err e;
+	int rc;
+
+	if ((rc = psw_cli_one_id(cli, argc, argv, what, id)) >= 0)
+		return rc;
+	if (psw_cli_format(cli, PSW_FMT_LISTING, fmt, &e) < 0 ||
+	    psw_cli_today(cli, &e) < 0)
+		return psw_cli_usage_error(cli, "%s", e.msg);
+	return -1;
+}
+
 static int
 oom(struct psw_cli *cli, struct psw_txn *t)
 {
@@ -510,14 +529,8 @@ plan_close(struct psw_cli *cli, int argc, char **argv)
 	    "usage: psw-plan close ID --reason TEXT [--date DATE]\n");
 	if (rc >= 0)
 		return rc;
-	if (argc - optind != 1)
-		return psw_cli_usage_error(cli, "close needs one client id");
-	id = argv[optind];
-	if (psw_id_check(id, &e) < 0)
-		return psw_cli_usage_error(cli, "%s", e.msg);
-	if (psw_cli_format(cli, PSW_FMT_LISTING, &fmt, &e) < 0 ||
-	    psw_cli_today(cli, &e) < 0)
-		return psw_cli_usage_error(cli, "%s", e.msg);
+	if ((rc = id_operand(cli, argc, argv, "close", &id, &fmt)) >= 0)
+		return rc;
 	if (o.reason == NULL || blank(o.reason))
 		return psw_cli_usage_error(cli, "close needs --reason TEXT "
 		    "(why the case is closed)");
@@ -585,14 +598,8 @@ plan_reopen(struct psw_cli *cli, int argc, char **argv)
 	    "                       [--date DATE]\n");
 	if (rc >= 0)
 		return rc;
-	if (argc - optind != 1)
-		return psw_cli_usage_error(cli, "reopen needs one client id");
-	id = argv[optind];
-	if (psw_id_check(id, &e) < 0)
-		return psw_cli_usage_error(cli, "%s", e.msg);
-	if (psw_cli_format(cli, PSW_FMT_LISTING, &fmt, &e) < 0 ||
-	    psw_cli_today(cli, &e) < 0)
-		return psw_cli_usage_error(cli, "%s", e.msg);
+	if ((rc = id_operand(cli, argc, argv, "reopen", &id, &fmt)) >= 0)
+		return rc;
 	if (!psw_in_list(statuses, o.status))
 		return psw_cli_usage_error(cli, "--status: a reopened case is "
 		    "referred, active or on-hold, not '%s'", o.status);
@@ -1035,14 +1042,8 @@ plan_edit(struct psw_cli *cli, int argc, char **argv)
 	    "client's file.\n");
 	if (rc >= 0)
 		return rc;
-	if (argc - optind != 1)
-		return psw_cli_usage_error(cli, "edit needs one client id");
-	id = argv[optind];
-	if (psw_id_check(id, &e) < 0)
-		return psw_cli_usage_error(cli, "%s", e.msg);
-	if (psw_cli_format(cli, PSW_FMT_LISTING, &fmt, &e) < 0 ||
-	    psw_cli_today(cli, &e) < 0)
-		return psw_cli_usage_error(cli, "%s", e.msg);
+	if ((rc = id_operand(cli, argc, argv, "edit", &id, &fmt)) >= 0)
+		return rc;
 	if (psw_cli_open(cli, PSW_CLI_WRITE | PSW_CLI_NOINDEX, &e) < 0)
 		return psw_cli_fail(cli, &e);
 	psw_store_client_name(id, name, sizeof name);

@@ -437,11 +437,8 @@ goal_list(struct psw_cli *cli, int argc, char **argv)
 	    "usage: psw-plan goal list ID [--format F]\n");
 	if (rc >= 0)
 		return rc;
-	if (argc - optind != 1)
-		return psw_cli_usage_error(cli, "goal list needs one client id");
-	id = argv[optind];
-	if (psw_id_check(id, &e) < 0)
-		return psw_cli_usage_error(cli, "%s", e.msg);
+	if ((rc = psw_cli_one_id(cli, argc, argv, "goal list", &id)) >= 0)
+		return rc;
 	if ((rc = common_checks(cli)) >= 0)
 		return rc;
 	psw_cli_format(cli, PSW_FMT_LISTING, &fmt, &e);
