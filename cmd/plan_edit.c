@@ -92,17 +92,6 @@ id_operand(struct psw_cli *cli, int argc, char **argv, const char *what,
 }
 
 static int
-oom(struct psw_cli *cli, struct psw_txn *t)
-{
-	struct psw_err e;
-
-	if (t != NULL)
-		psw_txn_abort(t);
-	psw_error(&e, PSW_EIO, "out of memory");
-	return psw_cli_fail(cli, &e);
-}
-
-static int
 blank(const char *s)
 {
 	return s == NULL || s[strspn(s, " \t\r\n")] == '\0';
@@ -249,28 +238,6 @@ add_history(struct psw_cli *cli, struct psw_txn *t, psw_date d,
 	    PSW_STRING) == NULL))
 		return -1;
 	psw_seq_insert_dated(seq, h);
-	return 0;
-}
-
-/* Open the case folder and take client id; -1 when t is ready. */
-static int
-begin(struct psw_cli *cli, const char *id, struct psw_txn *t)
-{
-	struct psw_err e;
-
-	if (psw_cli_open(cli, PSW_CLI_WRITE | PSW_CLI_NOINDEX, &e) < 0 ||
-	    psw_txn_begin(&cli->store, id, 0, t, &e) < 0)
-		return psw_cli_fail(cli, &e);
-	return -1;
-}
-
-static int
-commit(struct psw_cli *cli, struct psw_txn *t, const char *action)
-{
-	struct psw_err e;
-
-	if (psw_txn_commit(t, NULL, action, &e) < 0)
-		return psw_cli_fail(cli, &e);
 	return 0;
 }
 
@@ -452,7 +419,7 @@ plan_set(struct psw_cli *cli, int argc, char **argv)
 	if ((rc = check_value(cli, k, argv[optind + 2], value,
 	    sizeof value)) >= 0)
 		return rc;
-	if ((rc = begin(cli, id, &t)) >= 0)
+	if ((rc = psw_cli_begin(cli, id, &t)) >= 0)
 		return rc;
 	root = psw_doc_root(t.doc);
 	if (k->kind == V_DURATION) {
@@ -477,18 +444,18 @@ plan_set(struct psw_cli *cli, int argc, char **argv)
 	}
 	if (k->kind == V_DURATION) {
 		if (set_every(cli, &t, value, next, &moved) < 0)
-			return oom(cli, &t);
+			return psw_cli_oom(cli, &t);
 	} else if (*value == '\0') {
 		psw_map_remove(root, k->name);
 	} else if (set_profile(t.doc, root, k->name, value,
 	    k->kind == V_DATE || k->kind == V_STATUS ? PSW_PLAIN :
 	    PSW_STRING) == NULL) {
-		return oom(cli, &t);
+		return psw_cli_oom(cli, &t);
 	}
 	if (k->kind == V_STATUS && add_history(cli, &t, cli->today, value,
 	    NULL) < 0)
-		return oom(cli, &t);
-	if ((rc = commit(cli, &t, "set")) != 0)
+		return psw_cli_oom(cli, &t);
+	if ((rc = psw_cli_commit(cli, &t, "set")) != 0)
 		return rc;
 	if (cli->quiet)
 		return 0;
@@ -544,7 +511,7 @@ plan_close(struct psw_cli *cli, int argc, char **argv)
 	if (when > cli->today)
 		return psw_cli_usage_error(cli, "--date: a case is not closed "
 		    "in the future (%s)", psw_date_format(when, date));
-	if ((rc = begin(cli, id, &t)) >= 0)
+	if ((rc = psw_cli_begin(cli, id, &t)) >= 0)
 		return rc;
 	if (strcmp(t.client->status, "closed") == 0) {
 		psw_txn_abort(&t);
@@ -562,8 +529,8 @@ plan_close(struct psw_cli *cli, int argc, char **argv)
 	if (psw_map_set_str(t.doc, root, "status", "closed", PSW_PLAIN) ==
 	    NULL || set_profile(t.doc, root, "closed", date, PSW_PLAIN) ==
 	    NULL || add_history(cli, &t, when, "closed", o.reason) < 0)
-		return oom(cli, &t);
-	if ((rc = commit(cli, &t, "close")) != 0)
+		return psw_cli_oom(cli, &t);
+	if ((rc = psw_cli_commit(cli, &t, "close")) != 0)
 		return rc;
 	if (!cli->quiet)
 		printf("closed %s on %s\n", id, date);
@@ -613,7 +580,7 @@ plan_reopen(struct psw_cli *cli, int argc, char **argv)
 	if (when > cli->today)
 		return psw_cli_usage_error(cli, "--date: a case is not reopened "
 		    "in the future (%s)", psw_date_format(when, date));
-	if ((rc = begin(cli, id, &t)) >= 0)
+	if ((rc = psw_cli_begin(cli, id, &t)) >= 0)
 		return rc;
 	if (strcmp(t.client->status, "closed") != 0) {
 		rc = bad_value(cli, "%s is not closed (its status is %s)", id,
@@ -640,12 +607,12 @@ plan_reopen(struct psw_cli *cli, int argc, char **argv)
 		    ((rv = psw_edit_map(t.doc, root, "review")) == NULL ||
 		    psw_map_set_str(t.doc, rv, "next", psw_date_format(nx, next),
 		    PSW_PLAIN) == NULL))
-			return oom(cli, &t);
+			return psw_cli_oom(cli, &t);
 	}
 	if (psw_map_set_str(t.doc, root, "status", o.status, PSW_PLAIN) ==
 	    NULL || add_history(cli, &t, when, o.status, o.reason) < 0)
-		return oom(cli, &t);
-	if ((rc = commit(cli, &t, "reopen")) != 0)
+		return psw_cli_oom(cli, &t);
+	if ((rc = psw_cli_commit(cli, &t, "reopen")) != 0)
 		return rc;
 	if (!cli->quiet) {
 		printf("reopened %s on %s (%s)", id, date, o.status);

@@ -252,17 +252,6 @@ set_follow_up(struct psw_doc *doc, struct psw_node *rn, psw_date d)
 	return psw_edit_set_date(doc, rn, "follow-up", d) ? 0 : -1;
 }
 
-static int
-oom(struct psw_cli *cli, struct psw_txn *t)
-{
-	struct psw_err e;
-
-	if (t != NULL)
-		psw_txn_abort(t);
-	psw_error(&e, PSW_EIO, "out of memory");
-	return psw_cli_fail(cli, &e);
-}
-
 /* Refuse inside a transaction: abort, print, return the code. */
 static int
 refuse(struct psw_cli *cli, struct psw_txn *t, int code, const char *fmt,
@@ -428,7 +417,7 @@ cmd_new(struct psw_cli *cli, int argc, char **argv)
 	root = psw_doc_root(t.doc);
 	if ((seq = psw_edit_seq(t.doc, root, "referrals")) == NULL ||
 	    (rn = psw_node_map(t.doc, 0)) == NULL)
-		return oom(cli, &t);
+		return psw_cli_oom(cli, &t);
 	psw_edit_next_id(seq, "r", rid, sizeof rid);
 	if (psw_map_set_str(t.doc, rn, "id", rid, PSW_PLAIN) == NULL ||
 	    psw_map_set_str(t.doc, rn, "service", o.service, PSW_PLAIN) ==
@@ -444,7 +433,7 @@ cmd_new(struct psw_cli *cli, int argc, char **argv)
 	    set_follow_up(t.doc, rn, fu) < 0 ||
 	    add_event(t.doc, rn, when, status, cli->store.set.worker,
 	    o.override ? o.reason : NULL, NULL, o.override) == NULL)
-		return oom(cli, &t);
+		return psw_cli_oom(cli, &t);
 	psw_seq_append(seq, rn);
 	if (psw_txn_commit(&t, NULL, o.override ? "refer-override-consent" :
 	    "refer", &e) < 0)
@@ -564,7 +553,7 @@ cmd_update(struct psw_cli *cli, int argc, char **argv)
 	    add_event(t.doc, rn, when, o.status,
 	    cli->store.set.worker, o.reason, o.note, o.override) == NULL ||
 	    set_follow_up(t.doc, rn, fu) < 0)
-		return oom(cli, &t);
+		return psw_cli_oom(cli, &t);
 	if (psw_txn_commit(&t, NULL, o.override ? "refer-override-consent" :
 	    "refer-update", &e) < 0)
 		return psw_cli_fail(cli, &e);
@@ -632,7 +621,7 @@ cmd_followed_up(struct psw_cli *cli, int argc, char **argv)
 	    PSW_STRING) == NULL ||
 	    (o.note && psw_map_set_str(t.doc, ev, "note", o.note,
 	    PSW_STRING) == NULL) || set_follow_up(t.doc, rn, fu) < 0)
-		return oom(cli, &t);
+		return psw_cli_oom(cli, &t);
 	psw_seq_append(seq, ev);
 	if (psw_txn_commit(&t, NULL, "refer-follow-up", &e) < 0)
 		return psw_cli_fail(cli, &e);
@@ -703,7 +692,7 @@ cmd_list(struct psw_cli *cli, int argc, char **argv)
 		int there;
 
 		if (path == NULL)
-			return oom(cli, NULL);
+			return psw_cli_oom(cli, NULL);
 		there = access(path, F_OK) == 0;
 		free(path);
 		if (!there) {
@@ -869,7 +858,7 @@ cmd_letter(struct psw_cli *cli, int argc, char **argv)
 		return psw_cli_fail(cli, &e);
 	psw_store_client_name(argv[optind], name, sizeof name);
 	if ((path = psw_store_client_path(&cli->store, argv[optind])) == NULL)
-		return oom(cli, NULL);
+		return psw_cli_oom(cli, NULL);
 	if (access(path, F_OK) < 0) {
 		free(path);
 		psw_error(&e, PSW_EDATA, "no client '%s' (%s does not exist)",
@@ -1115,7 +1104,7 @@ cmd_stats(struct psw_cli *cli, int argc, char **argv)
 	/* v[0] is the total. */
 	if ((v = calloc(1, sizeof *v)) == NULL) {
 		sqlite3_finalize(s);
-		return oom(cli, NULL);
+		return psw_cli_oom(cli, NULL);
 	}
 	snprintf(v[0].service, sizeof v[0].service, "all");
 	n = 1;

@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "doc.h"
 #include "output.h"
+#include "txn.h"
 
 /* Warnings from the library come here. */
 static void
@@ -354,4 +355,36 @@ psw_cli_query_table(struct psw_cli *cli, sqlite3_stmt *s,
 		return psw_cli_fail(cli, &e);
 	}
 	return rows == 0 && cli->exit_status ? PSW_EEMPTY : 0;
+}
+
+int
+psw_cli_begin(struct psw_cli *cli, const char *id, struct psw_txn *t)
+{
+	struct psw_err e;
+
+	if (psw_cli_open(cli, PSW_CLI_WRITE | PSW_CLI_NOINDEX, &e) < 0 ||
+	    psw_txn_begin(&cli->store, id, 0, t, &e) < 0)
+		return psw_cli_fail(cli, &e);
+	return -1;
+}
+
+int
+psw_cli_commit(struct psw_cli *cli, struct psw_txn *t, const char *action)
+{
+	struct psw_err e;
+
+	if (psw_txn_commit(t, NULL, action, &e) < 0)
+		return psw_cli_fail(cli, &e);
+	return 0;
+}
+
+int
+psw_cli_oom(struct psw_cli *cli, struct psw_txn *t)
+{
+	struct psw_err e;
+
+	if (t != NULL)
+		psw_txn_abort(t);
+	psw_error(&e, PSW_EIO, "out of memory");
+	return psw_cli_fail(cli, &e);
 }

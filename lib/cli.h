@@ -157,6 +157,20 @@ int psw_cli_read_stdin(struct psw_buf *b);
 int psw_cli_one_id(struct psw_cli *cli, int argc, char **argv,
     const char *what, const char **id);
 
+struct psw_txn;
+
+/*
+ * Open the case folder to write (no index) and lock client id into t.
+ * -1 when t is ready, else the exit status (reported).
+ */
+int psw_cli_begin(struct psw_cli *cli, const char *id, struct psw_txn *t);
+
+/* Commit t as `action`: 0 or the exit status (reported). */
+int psw_cli_commit(struct psw_cli *cli, struct psw_txn *t, const char *action);
+
+/* Abort t (when not NULL), report "out of memory": PSW_EIO. */
+int psw_cli_oom(struct psw_cli *cli, struct psw_txn *t);
+
 #define PSW_CLI_MAX_CELLS 16
 
 struct sqlite3_stmt;
