@@ -61,12 +61,6 @@ static const char usage_text[] =
 "exit status: 0 ok, 1 empty with -e, 2 usage, 3 bad data, 4 locked,\n"
 "5 I/O error.  See psw-plan(1), psw-plan(5) and psw(7).\n";
 
-struct command {
-	const char *name;
-	int (*fn)(struct psw_cli *, int, char **);
-	const char *usage;
-};
-
 /* --- list ---------------------------------------------------------- */
 
 struct list_opts {
@@ -644,43 +638,29 @@ cmd_note(struct psw_cli *cli, int argc, char **argv)
 	return 0;
 }
 
-static const struct command commands[] = {
-	{ "action", plan_action, NULL },
-	{ "goal", plan_goal, NULL },
-	{ "list", cmd_list, NULL },
-	{ "new", cmd_new, NULL },
-	{ "note", cmd_note, NULL },
-	{ "review", plan_review, NULL },
-	{ "validate", cmd_validate, NULL },
-	{ "team", plan_team, NULL },
-	{ "consent", plan_consent, NULL },
-	{ "strength", plan_strength, NULL },
-	{ "need", plan_need, NULL },
-	{ "safety", plan_safety, NULL },
-	{ "show", plan_show, NULL },
-	{ "set", plan_set, NULL },
-	{ "close", plan_close, NULL },
-	{ "reopen", plan_reopen, NULL },
-	{ "edit", plan_edit, NULL },
+static const struct psw_cli_command commands[] = {
+	{ "action", plan_action },
+	{ "goal", plan_goal },
+	{ "list", cmd_list },
+	{ "new", cmd_new },
+	{ "note", cmd_note },
+	{ "review", plan_review },
+	{ "validate", cmd_validate },
+	{ "team", plan_team },
+	{ "consent", plan_consent },
+	{ "strength", plan_strength },
+	{ "need", plan_need },
+	{ "safety", plan_safety },
+	{ "show", plan_show },
+	{ "set", plan_set },
+	{ "close", plan_close },
+	{ "reopen", plan_reopen },
+	{ "edit", plan_edit },
 };
 
 int
 main(int argc, char **argv)
 {
-	struct psw_cli cli;
-	size_t i;
-	int rc;
-
-	psw_cli_init(&cli, "psw-plan");
-	if ((rc = psw_cli_global(&cli, argc, argv, usage_text)) >= 0)
-		return psw_cli_finish(&cli, rc);
-	for (i = 0; i < sizeof commands / sizeof commands[0]; i++) {
-		if (strcmp(argv[optind], commands[i].name) == 0) {
-			cli.cmd = commands[i].name;
-			rc = commands[i].fn(&cli, argc - optind, argv + optind);
-			return psw_cli_finish(&cli, rc);
-		}
-	}
-	rc = psw_cli_usage_error(&cli, "unknown command '%s'", argv[optind]);
-	return psw_cli_finish(&cli, rc);
+	return psw_cli_main("psw-plan", argc, argv, usage_text, commands,
+	    sizeof commands / sizeof commands[0]);
 }

@@ -388,3 +388,25 @@ psw_cli_oom(struct psw_cli *cli, struct psw_txn *t)
 	psw_error(&e, PSW_EIO, "out of memory");
 	return psw_cli_fail(cli, &e);
 }
+
+int
+psw_cli_main(const char *prog, int argc, char **argv, const char *usage,
+    const struct psw_cli_command *cmds, size_t n)
+{
+	struct psw_cli cli;
+	size_t i;
+	int rc;
+
+	psw_cli_init(&cli, prog);
+	if ((rc = psw_cli_global(&cli, argc, argv, usage)) >= 0)
+		return psw_cli_finish(&cli, rc);
+	for (i = 0; i < n; i++) {
+		if (strcmp(argv[optind], cmds[i].name) == 0) {
+			cli.cmd = cmds[i].name;
+			rc = cmds[i].fn(&cli, argc - optind, argv + optind);
+			return psw_cli_finish(&cli, rc);
+		}
+	}
+	rc = psw_cli_usage_error(&cli, "unknown command '%s'", argv[optind]);
+	return psw_cli_finish(&cli, rc);
+}

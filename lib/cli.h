@@ -157,6 +157,20 @@ int psw_cli_read_stdin(struct psw_buf *b);
 int psw_cli_one_id(struct psw_cli *cli, int argc, char **argv,
     const char *what, const char **id);
 
+/* A command word and the function that runs it. */
+struct psw_cli_command {
+	const char *name;
+	int (*fn)(struct psw_cli *, int, char **);
+};
+
+/*
+ * The whole of a binary's main(): the common options, then the command
+ * word looked up in cmds[0..n-1] and run with its own argv.  Returns the
+ * exit status.
+ */
+int psw_cli_main(const char *prog, int argc, char **argv, const char *usage,
+    const struct psw_cli_command *cmds, size_t n);
+
 struct psw_txn;
 
 /*
