@@ -273,6 +273,24 @@ refuse(struct psw_cli *cli, struct psw_txn *t, int code, const char *fmt, ...)
 	return psw_cli_fail(cli, &e);
 }
 
+/*
+ * Lock client cid for a change and find its referral rid: -1 when t and
+ * *r are ready, else the exit status (t given up).
+ */
+static int
+begin_referral(struct psw_cli *cli, const char *cid, const char *rid,
+    struct psw_txn *t, const struct psw_referral **r)
+{
+	int rc;
+
+	if ((rc = psw_cli_begin(cli, cid, t)) >= 0)
+		return rc;
+	if ((*r = find_referral(t->client, rid)) == NULL)
+		return refuse(cli, t, PSW_EDATA, "client '%s' has no referral "
+		    "'%s'", t->id, rid);
+	return -1;
+}
+
 /* --- new ----------------------------------------------------------- */
 
 struct ref_opts {
@@ -504,13 +522,9 @@ cmd_update(struct psw_cli *cli, int argc, char **argv)
 	if (o.follow_up && date_or_duration(o.follow_up, cli->today, when,
 	    &fu, &e) < 0)
 		return psw_cli_usage_error(cli, "--follow-up: %s", e.msg);
-	if (psw_cli_open(cli, PSW_CLI_WRITE | PSW_CLI_NOINDEX, &e) < 0)
-		return psw_cli_fail(cli, &e);
-	if (psw_txn_begin(&cli->store, argv[optind], 0, &t, &e) < 0)
-		return psw_cli_fail(cli, &e);
-	if ((r = find_referral(t.client, argv[optind + 1])) == NULL)
-		return refuse(cli, &t, PSW_EDATA, "client '%s' has no referral "
-		    "'%s'", t.id, argv[optind + 1]);
+	if ((rc = begin_referral(cli, argv[optind], argv[optind + 1], &t,
+	    &r)) >= 0)
+		return rc;
 	allowed = o.reopen ? (psw_in_list(reopenable, r->status) ? reopen_to :
 	    next_statuses("completed")) : next_statuses(r->status);
 	if (!psw_in_list(allowed, o.status)) {
@@ -599,13 +613,9 @@ cmd_followed_up(struct psw_cli *cli, int argc, char **argv)
 		return psw_cli_usage_error(cli, "--date: %s", e.msg);
 	if (o.next && date_or_duration(o.next, cli->today, when, &fu, &e) < 0)
 		return psw_cli_usage_error(cli, "--next: %s", e.msg);
-	if (psw_cli_open(cli, PSW_CLI_WRITE | PSW_CLI_NOINDEX, &e) < 0)
-		return psw_cli_fail(cli, &e);
-	if (psw_txn_begin(&cli->store, argv[optind], 0, &t, &e) < 0)
-		return psw_cli_fail(cli, &e);
-	if ((r = find_referral(t.client, argv[optind + 1])) == NULL)
-		return refuse(cli, &t, PSW_EDATA, "client '%s' has no referral "
-		    "'%s'", t.id, argv[optind + 1]);
+	if ((rc = begin_referral(cli, argv[optind], argv[optind + 1], &t,
+	    &r)) >= 0)
+		return rc;
 	if (psw_in_list(closed_statuses, r->status))
 		return refuse(cli, &t, PSW_EDATA, "referral %s is %s: there "
 		    "is nothing to follow up", r->id, r->status);
