@@ -1063,12 +1063,7 @@ cmd_score(struct psw_cli *cli, int argc, char **argv)
 
 /* --- main ------------------------------------------------------------- */
 
-struct command {
-	const char *name;
-	int (*fn)(struct psw_cli *, int, char **);
-};
-
-static const struct command commands[] = {
+static const struct psw_cli_command commands[] = {
 	{ "add", assess_add },
 	{ "ask", assess_ask },
 	{ "change", assess_change },
@@ -1085,20 +1080,6 @@ static const struct command commands[] = {
 int
 main(int argc, char **argv)
 {
-	struct psw_cli cli;
-	size_t i;
-	int rc;
-
-	psw_cli_init(&cli, "psw-assess");
-	if ((rc = psw_cli_global(&cli, argc, argv, usage_text)) >= 0)
-		return psw_cli_finish(&cli, rc);
-	for (i = 0; i < sizeof commands / sizeof commands[0]; i++) {
-		if (strcmp(argv[optind], commands[i].name) == 0) {
-			cli.cmd = commands[i].name;
-			rc = commands[i].fn(&cli, argc - optind, argv + optind);
-			return psw_cli_finish(&cli, rc);
-		}
-	}
-	rc = psw_cli_usage_error(&cli, "unknown command '%s'", argv[optind]);
-	return psw_cli_finish(&cli, rc);
+	return psw_cli_main("psw-assess", argc, argv, usage_text, commands,
+	    sizeof commands / sizeof commands[0]);
 }

@@ -131,13 +131,10 @@ assess_list(struct psw_cli *cli, int argc, char **argv)
 	const char *client = NULL;
 	char since[PSW_DATE_LEN];
 	enum psw_format fmt;
-	struct psw_table *t;
-	struct psw_out out;
 	struct psw_err e;
 	sqlite3_stmt *s;
 	psw_date d;
-	size_t rows;
-	int rc, i;
+	int rc;
 
 	rc = psw_cli_parse(cli, argc, argv, local, 4, hist_opt, &o,
 	    "usage: psw-assess list [CLIENT] [--instrument I] [--since DATE] "
@@ -187,28 +184,7 @@ assess_list(struct psw_cli *cli, int argc, char **argv)
 		sqlite3_bind_text(s, 3, since, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 4, o.flagged);
 	sqlite3_bind_int(s, 5, o.all);
-	psw_out_init(&out, stdout, fmt);
-	if ((t = psw_table_new(&out, cols, 9)) == NULL) {
-		sqlite3_finalize(s);
-		psw_error(&e, PSW_EIO, "out of memory");
-		return psw_cli_fail(cli, &e);
-	}
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *cells[9];
-
-		for (i = 0; i < 9; i++)
-			cells[i] = (const char *)sqlite3_column_text(s, i);
-		if (psw_table_row(t, cells) < 0)
-			break;
-	}
-	sqlite3_finalize(s);
-	rows = psw_table_rows(t);
-	psw_table_end(t);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		psw_index_error(&cli->index, rc, "cannot list", &e);
-		return psw_cli_fail(cli, &e);
-	}
-	return rows == 0 && cli->exit_status ? PSW_EEMPTY : 0;
+	return psw_cli_query_table(cli, s, fmt, cols, 9, 9, NULL, "cannot list");
 }
 
 /* --- one client's file ------------------------------------------------ */

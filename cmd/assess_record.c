@@ -629,10 +629,8 @@ assess_void(struct psw_cli *cli, int argc, char **argv)
 		return psw_cli_usage_error(cli, "%s", e.msg);
 	if ((rc = past_date(cli, o.date, &date)) >= 0)
 		return rc;
-	if (psw_cli_open(cli, PSW_CLI_WRITE | PSW_CLI_NOINDEX, &e) < 0)
-		return psw_cli_fail(cli, &e);
-	if (psw_txn_begin(&cli->store, cid, 0, &t, &e) < 0)
-		return psw_cli_fail(cli, &e);
+	if ((rc = psw_cli_begin(cli, cid, &t)) >= 0)
+		return rc;
 	for (i = 0; i < t.client->nassessments; i++)
 		if (t.client->assessments[i].id != NULL &&
 		    strcmp(t.client->assessments[i].id, aid) == 0)

@@ -61,12 +61,6 @@ static const char usage_text[] =
 "exit status: 0 ok, 1 empty with -e, 2 usage, 3 bad data, 4 locked,\n"
 "5 I/O error.  See psw-plan(1), psw-plan(5) and psw(7).\n";
 
-struct command {
-	const char *name;
-	int (*fn)(struct psw_cli *, int, char **);
-	const char *usage;
-};
-
 /* --- list ---------------------------------------------------------- */
 
 struct list_opts {
@@ -123,12 +117,9 @@ cmd_list(struct psw_cli *cli, int argc, char **argv)
 	char due_before[PSW_DATE_LEN], no_contact[PSW_DATE_LEN];
 	psw_date d;
 	enum psw_format fmt;
-	struct psw_table *t;
-	struct psw_out out;
 	struct psw_err e;
 	sqlite3_stmt *s = NULL;
 	char all[256];
-	size_t rows;
 	int rc;
 
 	rc = psw_cli_parse(cli, argc, argv, local, 5, list_opt, &o,
@@ -196,29 +187,7 @@ cmd_list(struct psw_cli *cli, int argc, char **argv)
 		sqlite3_bind_text(s, 4, no_contact, -1, SQLITE_STATIC);
 	if (o.risk)
 		sqlite3_bind_int(s, 5, 1);
-	psw_out_init(&out, stdout, fmt);
-	if ((t = psw_table_new(&out, cols, 8)) == NULL) {
-		sqlite3_finalize(s);
-		psw_error(&e, PSW_EIO, "out of memory");
-		return psw_cli_fail(cli, &e);
-	}
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *cells[8];
-		int i;
-
-		for (i = 0; i < 8; i++)
-			cells[i] = (const char *)sqlite3_column_text(s, i);
-		if (psw_table_row(t, cells) < 0)
-			break;
-	}
-	sqlite3_finalize(s);
-	rows = psw_table_rows(t);
-	psw_table_end(t);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		psw_index_error(&cli->index, rc, "cannot list", &e);
-		return psw_cli_fail(cli, &e);
-	}
-	return rows == 0 && cli->exit_status ? PSW_EEMPTY : 0;
+	return psw_cli_query_table(cli, s, fmt, cols, 8, 8, NULL, "cannot list");
 }
 
 /* --- validate ------------------------------------------------------- */
@@ -487,11 +456,8 @@ cmd_new(struct psw_cli *cli, int argc, char **argv)
 	    "                    [--template NAME]\n");
 	if (rc >= 0)
 		return rc;
-	if (argc - optind != 1)
-		return psw_cli_usage_error(cli, "new needs one client id");
-	id = argv[optind];
-	if (psw_id_check(id, &e) < 0)
-		return psw_cli_usage_error(cli, "%s", e.msg);
+	if ((rc = psw_cli_one_id(cli, argc, argv, "new", &id)) >= 0)
+		return rc;
 	if (psw_cli_format(cli, PSW_FMT_LISTING, &fmt, &e) < 0)
 		return psw_cli_usage_error(cli, "%s", e.msg);
 	if (o.name == NULL || *o.name == '\0')
@@ -672,43 +638,29 @@ cmd_note(struct psw_cli *cli, int argc, char **argv)
 	return 0;
 }
 
-static const struct command commands[] = {
-	{ "action", plan_action, NULL },
-	{ "goal", plan_goal, NULL },
-	{ "list", cmd_list, NULL },
-	{ "new", cmd_new, NULL },
-	{ "note", cmd_note, NULL },
-	{ "review", plan_review, NULL },
-	{ "validate", cmd_validate, NULL },
-	{ "team", plan_team, NULL },
-	{ "consent", plan_consent, NULL },
-	{ "strength", plan_strength, NULL },
-	{ "need", plan_need, NULL },
-	{ "safety", plan_safety, NULL },
-	{ "show", plan_show, NULL },
-	{ "set", plan_set, NULL },
-	{ "close", plan_close, NULL },
-	{ "reopen", plan_reopen, NULL },
-	{ "edit", plan_edit, NULL },
+static const struct psw_cli_command commands[] = {
+	{ "action", plan_action },
+	{ "goal", plan_goal },
+	{ "list", cmd_list },
+	{ "new", cmd_new },
+	{ "note", cmd_note },
+	{ "review", plan_review },
+	{ "validate", cmd_validate },
+	{ "team", plan_team },
+	{ "consent", plan_consent },
+	{ "strength", plan_strength },
+	{ "need", plan_need },
+	{ "safety", plan_safety },
+	{ "show", plan_show },
+	{ "set", plan_set },
+	{ "close", plan_close },
+	{ "reopen", plan_reopen },
+	{ "edit", plan_edit },
 };
 
 int
 main(int argc, char **argv)
 {
-	struct psw_cli cli;
-	size_t i;
-	int rc;
-
-	psw_cli_init(&cli, "psw-plan");
-	if ((rc = psw_cli_global(&cli, argc, argv, usage_text)) >= 0)
-		return psw_cli_finish(&cli, rc);
-	for (i = 0; i < sizeof commands / sizeof commands[0]; i++) {
-		if (strcmp(argv[optind], commands[i].name) == 0) {
-			cli.cmd = commands[i].name;
-			rc = commands[i].fn(&cli, argc - optind, argv + optind);
-			return psw_cli_finish(&cli, rc);
-		}
-	}
-	rc = psw_cli_usage_error(&cli, "unknown command '%s'", argv[optind]);
-	return psw_cli_finish(&cli, rc);
+	return psw_cli_main("psw-plan", argc, argv, usage_text, commands,
+	    sizeof commands / sizeof commands[0]);
 }

@@ -147,18 +147,6 @@ opt_date(struct psw_cli *cli, const char *opt, const char *s, psw_date *out)
 	return -1;
 }
 
-/* Lock and load client id for a change. */
-static int
-begin(struct psw_cli *cli, const char *id, struct psw_txn *t)
-{
-	struct psw_err e;
-
-	if (psw_cli_open(cli, PSW_CLI_WRITE | PSW_CLI_NOINDEX, &e) < 0 ||
-	    psw_txn_begin(&cli->store, id, 0, t, &e) < 0)
-		return psw_cli_fail(cli, &e);
-	return -1;
-}
-
 /* Give up a change for a reason found in the file: exit 3. */
 static int
 refuse(struct psw_cli *cli, struct psw_txn *t, const char *fmt, ...)
@@ -177,28 +165,6 @@ refuse(struct psw_cli *cli, struct psw_txn *t, const char *fmt, ...)
 	fputc('\n', stderr);
 	psw_txn_abort(t);
 	return PSW_EDATA;
-}
-
-/* Out of memory while changing the tree. */
-static int
-oom(struct psw_cli *cli, struct psw_txn *t)
-{
-	struct psw_err e;
-
-	psw_txn_abort(t);
-	psw_error(&e, PSW_EIO, "out of memory");
-	return psw_cli_fail(cli, &e);
-}
-
-/* Write the change; 0 or the exit code. */
-static int
-commit(struct psw_cli *cli, struct psw_txn *t, const char *action)
-{
-	struct psw_err e;
-
-	if (psw_txn_commit(t, NULL, action, &e) < 0)
-		return psw_cli_fail(cli, &e);
-	return 0;
 }
 
 /*
@@ -259,12 +225,8 @@ list_rows(struct psw_cli *cli, const char *id, int flag, const char *sql,
     const struct psw_column *cols, size_t ncols, size_t nq, row_fn *fix)
 {
 	enum psw_format fmt;
-	struct psw_table *t;
-	struct psw_out out;
 	struct psw_err e;
 	sqlite3_stmt *s;
-	char scratch[64];
-	size_t rows, i;
 	int rc;
 
 	if ((rc = check_common(cli, id, PSW_FMT_LISTING, &fmt)) >= 0)
@@ -280,31 +242,8 @@ list_rows(struct psw_cli *cli, const char *id, int flag, const char *sql,
 	}
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 2, flag);
-	psw_out_init(&out, stdout, fmt);
-	if ((t = psw_table_new(&out, cols, ncols)) == NULL) {
-		sqlite3_finalize(s);
-		psw_error(&e, PSW_EIO, "out of memory");
-		return psw_cli_fail(cli, &e);
-	}
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *cells[8] = { NULL };
-
-		for (i = 0; i < nq; i++)
-			cells[i] = (const char *)sqlite3_column_text(s,
-			    (int)i);
-		if (fix != NULL)
-			fix(cli, cells, scratch);
-		if (psw_table_row(t, cells) < 0)
-			break;
-	}
-	sqlite3_finalize(s);
-	rows = psw_table_rows(t);
-	psw_table_end(t);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		psw_index_error(&cli->index, rc, "cannot list", &e);
-		return psw_cli_fail(cli, &e);
-	}
-	return rows == 0 && cli->exit_status ? PSW_EEMPTY : 0;
+	return psw_cli_query_table(cli, s, fmt, cols, ncols, nq, fix,
+	    "cannot list");
 }
 
 /* --- team ------------------------------------------------------------ */
@@ -343,7 +282,7 @@ team_add(struct psw_cli *cli, int argc, char **argv)
 	if (!psw_in_list(psw_team_roles, o.role))
 		return psw_cli_usage_error(cli, "unknown role '%s' (use %s)",
 		    o.role, psw_list_join(psw_team_roles, all, sizeof all));
-	if ((rc = begin(cli, argv[optind], &t)) >= 0)
+	if ((rc = psw_cli_begin(cli, argv[optind], &t)) >= 0)
 		return rc;
 	seq = psw_edit_seq(t.doc, psw_doc_root(t.doc), "team");
 	psw_edit_next_id(seq, "t", nid, sizeof nid);
@@ -357,9 +296,9 @@ team_add(struct psw_cli *cli, int argc, char **argv)
 	    PSW_STRING) == NULL) ||
 	    (o.email && psw_map_set_str(t.doc, item, "email", o.email,
 	    PSW_STRING) == NULL))
-		return oom(cli, &t);
+		return psw_cli_oom(cli, &t);
 	psw_seq_append(seq, item);
-	if ((rc = commit(cli, &t, "team add")) != 0)
+	if ((rc = psw_cli_commit(cli, &t, "team add")) != 0)
 		return rc;
 	if (!cli->quiet)
 		printf("added team member %s\n", nid);
@@ -384,7 +323,7 @@ team_rm(struct psw_cli *cli, int argc, char **argv)
 		    "a team member's id (t1)");
 	if ((rc = check_common(cli, argv[optind], PSW_FMT_LISTING, &fmt)) >= 0)
 		return rc;
-	if ((rc = begin(cli, argv[optind], &t)) >= 0)
+	if ((rc = psw_cli_begin(cli, argv[optind], &t)) >= 0)
 		return rc;
 	item = psw_edit_find(psw_map_get(psw_doc_root(t.doc), "team"),
 	    argv[optind + 1]);
@@ -395,8 +334,8 @@ team_rm(struct psw_cli *cli, int argc, char **argv)
 		return refuse(cli, &t, "team member %s was removed on %s "
 		    "already", argv[optind + 1], was);
 	if (psw_edit_set_date(t.doc, item, "removed", cli->today) == NULL)
-		return oom(cli, &t);
-	if ((rc = commit(cli, &t, "team rm")) != 0)
+		return psw_cli_oom(cli, &t);
+	if ((rc = psw_cli_commit(cli, &t, "team rm")) != 0)
 		return rc;
 	if (!cli->quiet)
 		printf("removed team member %s\n", argv[optind + 1]);
@@ -491,7 +430,7 @@ consent_add(struct psw_cli *cli, int argc, char **argv)
 		return psw_cli_usage_error(cli, "--expires %s is before the "
 		    "consent is given (%s)", psw_date_format(expires, d1),
 		    psw_date_format(given, d2));
-	if ((rc = begin(cli, argv[optind], &t)) >= 0)
+	if ((rc = psw_cli_begin(cli, argv[optind], &t)) >= 0)
 		return rc;
 	seq = psw_edit_seq(t.doc, psw_doc_root(t.doc), "consent");
 	psw_edit_next_id(seq, "k", nid, sizeof nid);
@@ -504,9 +443,9 @@ consent_add(struct psw_cli *cli, int argc, char **argv)
 	    "expires", expires) == NULL) ||
 	    (o.note && psw_map_set_str(t.doc, item, "note", o.note,
 	    PSW_STRING) == NULL))
-		return oom(cli, &t);
+		return psw_cli_oom(cli, &t);
 	psw_seq_append(seq, item);
-	if ((rc = commit(cli, &t, "consent add")) != 0)
+	if ((rc = psw_cli_commit(cli, &t, "consent add")) != 0)
 		return rc;
 	if (!cli->quiet)
 		printf("added consent %s\n", nid);
@@ -541,7 +480,7 @@ consent_revoke(struct psw_cli *cli, int argc, char **argv)
 	if ((rc = opt_date(cli, "date", o.date, &when)) >= 0)
 		return rc;
 	kid = argv[optind + 1];
-	if ((rc = begin(cli, argv[optind], &t)) >= 0)
+	if ((rc = psw_cli_begin(cli, argv[optind], &t)) >= 0)
 		return rc;
 	item = psw_edit_find(psw_map_get(psw_doc_root(t.doc), "consent"), kid);
 	if (item == NULL)
@@ -554,8 +493,8 @@ consent_revoke(struct psw_cli *cli, int argc, char **argv)
 		return refuse(cli, &t, "consent %s was given on %s: it cannot "
 		    "be revoked on %s", kid, was, psw_date_format(when, d));
 	if (psw_edit_set_date(t.doc, item, "revoked", when) == NULL)
-		return oom(cli, &t);
-	if ((rc = commit(cli, &t, "consent revoke")) != 0)
+		return psw_cli_oom(cli, &t);
+	if ((rc = psw_cli_commit(cli, &t, "consent revoke")) != 0)
 		return rc;
 	if (!cli->quiet)
 		printf("revoked consent %s on %s\n", kid,
@@ -648,15 +587,15 @@ strength_add(struct psw_cli *cli, int argc, char **argv)
 		return rc;
 	if (blank(argv[optind + 1]))
 		return psw_cli_usage_error(cli, "the strength is empty");
-	if ((rc = begin(cli, argv[optind], &t)) >= 0)
+	if ((rc = psw_cli_begin(cli, argv[optind], &t)) >= 0)
 		return rc;
 	seq = psw_edit_seq(t.doc, psw_doc_root(t.doc), "strengths");
 	if (seq == NULL || (item = psw_node_scalar(t.doc, argv[optind + 1],
 	    PSW_STRING)) == NULL)
-		return oom(cli, &t);
+		return psw_cli_oom(cli, &t);
 	psw_seq_append(seq, item);
 	n = seq->count;
-	if ((rc = commit(cli, &t, "strength add")) != 0)
+	if ((rc = psw_cli_commit(cli, &t, "strength add")) != 0)
 		return rc;
 	if (!cli->quiet)
 		printf("added strength %zu\n", n);
@@ -684,7 +623,7 @@ strength_rm(struct psw_cli *cli, int argc, char **argv)
 	if ((n = position(argv[optind + 1])) == 0)
 		return psw_cli_usage_error(cli, "'%s' is not a strength's "
 		    "number (1, 2, ... as listed)", argv[optind + 1]);
-	if ((rc = begin(cli, argv[optind], &t)) >= 0)
+	if ((rc = psw_cli_begin(cli, argv[optind], &t)) >= 0)
 		return rc;
 	seq = psw_map_get(psw_doc_root(t.doc), "strengths");
 	it = seq != NULL && seq->type == PSW_NODE_SEQ ? seq->head : NULL;
@@ -694,7 +633,7 @@ strength_rm(struct psw_cli *cli, int argc, char **argv)
 		return refuse(cli, &t, "no strength %zu for %s (it has %zu)",
 		    n, t.id, t.client->nstrengths);
 	psw_node_unlink(it);
-	if ((rc = commit(cli, &t, "strength rm")) != 0)
+	if ((rc = psw_cli_commit(cli, &t, "strength rm")) != 0)
 		return rc;
 	if (!cli->quiet)
 		printf("removed strength %zu\n", n);
@@ -771,10 +710,10 @@ need_set(struct psw_cli *cli, int argc, char **argv)
 	if (!psw_in_list(psw_need_levels, level))
 		return psw_cli_usage_error(cli, "a need is none, met or unmet, "
 		    "not '%s'", level);
-	if ((rc = begin(cli, argv[optind], &t)) >= 0)
+	if ((rc = psw_cli_begin(cli, argv[optind], &t)) >= 0)
 		return rc;
 	if ((seq = psw_edit_seq(t.doc, psw_doc_root(t.doc), "needs")) == NULL)
-		return oom(cli, &t);
+		return psw_cli_oom(cli, &t);
 	for (it = seq->head; it != NULL; it = it->next)
 		if ((s = psw_map_get_str(it, "domain")) != NULL &&
 		    strcmp(s, domain) == 0)
@@ -783,17 +722,17 @@ need_set(struct psw_cli *cli, int argc, char **argv)
 		if ((it = psw_node_map(t.doc, 1)) == NULL ||
 		    psw_map_set_str(t.doc, it, "domain", domain,
 		    PSW_PLAIN) == NULL)
-			return oom(cli, &t);
+			return psw_cli_oom(cli, &t);
 		psw_seq_append(seq, it);
 	}
 	/* An empty --note clears the old one; none keeps it. */
 	if (psw_map_set_str(t.doc, it, "need", level, PSW_PLAIN) == NULL ||
 	    (o.note != NULL && *o.note != '\0' && psw_map_set_str(t.doc, it,
 	    "note", o.note, PSW_STRING) == NULL))
-		return oom(cli, &t);
+		return psw_cli_oom(cli, &t);
 	if (o.note != NULL && *o.note == '\0')
 		psw_map_remove(it, "note");
-	if ((rc = commit(cli, &t, "need set")) != 0)
+	if ((rc = psw_cli_commit(cli, &t, "need set")) != 0)
 		return rc;
 	if (!cli->quiet)
 		printf("set need %s to %s\n", domain, level);
@@ -902,24 +841,24 @@ safety_add(struct psw_cli *cli, int argc, char **argv)
 		    "people and professionals, not %s", o.step);
 	if (o.phone != NULL && blank(o.phone))
 		return psw_cli_usage_error(cli, "the phone number is empty");
-	if ((rc = begin(cli, argv[optind], &t)) >= 0)
+	if ((rc = psw_cli_begin(cli, argv[optind], &t)) >= 0)
 		return rc;
 	sp = psw_edit_map(t.doc, psw_doc_root(t.doc), "safety-plan");
 	seq = sp != NULL ? psw_edit_seq(t.doc, sp, psw_safety_keys[k]) : NULL;
 	if (seq == NULL)
-		return oom(cli, &t);
+		return psw_cli_oom(cli, &t);
 	if (o.phone != NULL) {
 		if ((item = psw_node_map(t.doc, 1)) == NULL ||
 		    psw_map_set_str(t.doc, item, "text", text,
 		    PSW_STRING) == NULL ||
 		    psw_map_set_str(t.doc, item, "phone", o.phone,
 		    PSW_STRING) == NULL)
-			return oom(cli, &t);
+			return psw_cli_oom(cli, &t);
 	} else if ((item = psw_node_scalar(t.doc, text, PSW_STRING)) == NULL)
-		return oom(cli, &t);
+		return psw_cli_oom(cli, &t);
 	psw_seq_append(seq, item);
 	n = seq->count;
-	if ((rc = commit(cli, &t, "safety add")) != 0)
+	if ((rc = psw_cli_commit(cli, &t, "safety add")) != 0)
 		return rc;
 	if (!cli->quiet)
 		printf("added %s %zu\n", psw_safety_keys[k], n);
@@ -949,7 +888,7 @@ safety_rm(struct psw_cli *cli, int argc, char **argv)
 	if ((n = position(argv[optind + 2])) == 0)
 		return psw_cli_usage_error(cli, "'%s' is not an item's number "
 		    "(1, 2, ... as listed)", argv[optind + 2]);
-	if ((rc = begin(cli, argv[optind], &t)) >= 0)
+	if ((rc = psw_cli_begin(cli, argv[optind], &t)) >= 0)
 		return rc;
 	seq = psw_map_get(psw_map_get(psw_doc_root(t.doc), "safety-plan"),
 	    psw_safety_keys[k]);
@@ -961,7 +900,7 @@ safety_rm(struct psw_cli *cli, int argc, char **argv)
 		    "(it has %zu)", n, psw_safety_keys[k], t.id,
 		    t.client->safety.nitems[k]);
 	psw_node_unlink(it);
-	if ((rc = commit(cli, &t, "safety rm")) != 0)
+	if ((rc = psw_cli_commit(cli, &t, "safety rm")) != 0)
 		return rc;
 	if (!cli->quiet)
 		printf("removed %s %zu\n", psw_safety_keys[k], n);
@@ -997,15 +936,15 @@ safety_reviewed(struct psw_cli *cli, int argc, char **argv)
 	if (when > cli->today)
 		return psw_cli_usage_error(cli, "--date %s is in the future",
 		    psw_date_format(when, d));
-	if ((rc = begin(cli, argv[optind], &t)) >= 0)
+	if ((rc = psw_cli_begin(cli, argv[optind], &t)) >= 0)
 		return rc;
 	sp = psw_map_get(psw_doc_root(t.doc), "safety-plan");
 	if (sp == NULL || sp->type != PSW_NODE_MAP)
 		return refuse(cli, &t, "%s has no safety plan to review (build "
 		    "one with 'psw-plan safety add')", t.id);
 	if (psw_edit_set_date(t.doc, sp, "reviewed", when) == NULL)
-		return oom(cli, &t);
-	if ((rc = commit(cli, &t, "safety reviewed")) != 0)
+		return psw_cli_oom(cli, &t);
+	if ((rc = psw_cli_commit(cli, &t, "safety reviewed")) != 0)
 		return rc;
 	if (!cli->quiet)
 		printf("safety plan reviewed on %s\n", psw_date_format(when, d));

@@ -72,15 +72,23 @@ bad_value(struct psw_cli *cli, const char *fmt, ...)
 	return PSW_EDATA;
 }
 
+/*
+ * The one client id operand of `what`, the --format and today: -1 when
+ * good (*id, *fmt set), else the usage exit.
+ */
 static int
-oom(struct psw_cli *cli, struct psw_txn *t)
+id_operand(struct psw_cli *cli, int argc, char **argv, const char *what,
+    const char **id, enum psw_format *fmt)
 {
 	struct psw_err e;
+	int rc;
 
-	if (t != NULL)
-		psw_txn_abort(t);
-	psw_error(&e, PSW_EIO, "out of memory");
-	return psw_cli_fail(cli, &e);
+	if ((rc = psw_cli_one_id(cli, argc, argv, what, id)) >= 0)
+		return rc;
+	if (psw_cli_format(cli, PSW_FMT_LISTING, fmt, &e) < 0 ||
+	    psw_cli_today(cli, &e) < 0)
+		return psw_cli_usage_error(cli, "%s", e.msg);
+	return -1;
 }
 
 static int
@@ -230,28 +238,6 @@ add_history(struct psw_cli *cli, struct psw_txn *t, psw_date d,
 	    PSW_STRING) == NULL))
 		return -1;
 	psw_seq_insert_dated(seq, h);
-	return 0;
-}
-
-/* Open the case folder and take client id; -1 when t is ready. */
-static int
-begin(struct psw_cli *cli, const char *id, struct psw_txn *t)
-{
-	struct psw_err e;
-
-	if (psw_cli_open(cli, PSW_CLI_WRITE | PSW_CLI_NOINDEX, &e) < 0 ||
-	    psw_txn_begin(&cli->store, id, 0, t, &e) < 0)
-		return psw_cli_fail(cli, &e);
-	return -1;
-}
-
-static int
-commit(struct psw_cli *cli, struct psw_txn *t, const char *action)
-{
-	struct psw_err e;
-
-	if (psw_txn_commit(t, NULL, action, &e) < 0)
-		return psw_cli_fail(cli, &e);
 	return 0;
 }
 
@@ -433,7 +419,7 @@ plan_set(struct psw_cli *cli, int argc, char **argv)
 	if ((rc = check_value(cli, k, argv[optind + 2], value,
 	    sizeof value)) >= 0)
 		return rc;
-	if ((rc = begin(cli, id, &t)) >= 0)
+	if ((rc = psw_cli_begin(cli, id, &t)) >= 0)
 		return rc;
 	root = psw_doc_root(t.doc);
 	if (k->kind == V_DURATION) {
@@ -458,18 +444,18 @@ plan_set(struct psw_cli *cli, int argc, char **argv)
 	}
 	if (k->kind == V_DURATION) {
 		if (set_every(cli, &t, value, next, &moved) < 0)
-			return oom(cli, &t);
+			return psw_cli_oom(cli, &t);
 	} else if (*value == '\0') {
 		psw_map_remove(root, k->name);
 	} else if (set_profile(t.doc, root, k->name, value,
 	    k->kind == V_DATE || k->kind == V_STATUS ? PSW_PLAIN :
 	    PSW_STRING) == NULL) {
-		return oom(cli, &t);
+		return psw_cli_oom(cli, &t);
 	}
 	if (k->kind == V_STATUS && add_history(cli, &t, cli->today, value,
 	    NULL) < 0)
-		return oom(cli, &t);
-	if ((rc = commit(cli, &t, "set")) != 0)
+		return psw_cli_oom(cli, &t);
+	if ((rc = psw_cli_commit(cli, &t, "set")) != 0)
 		return rc;
 	if (cli->quiet)
 		return 0;
@@ -510,14 +496,8 @@ plan_close(struct psw_cli *cli, int argc, char **argv)
 	    "usage: psw-plan close ID --reason TEXT [--date DATE]\n");
 	if (rc >= 0)
 		return rc;
-	if (argc - optind != 1)
-		return psw_cli_usage_error(cli, "close needs one client id");
-	id = argv[optind];
-	if (psw_id_check(id, &e) < 0)
-		return psw_cli_usage_error(cli, "%s", e.msg);
-	if (psw_cli_format(cli, PSW_FMT_LISTING, &fmt, &e) < 0 ||
-	    psw_cli_today(cli, &e) < 0)
-		return psw_cli_usage_error(cli, "%s", e.msg);
+	if ((rc = id_operand(cli, argc, argv, "close", &id, &fmt)) >= 0)
+		return rc;
 	if (o.reason == NULL || blank(o.reason))
 		return psw_cli_usage_error(cli, "close needs --reason TEXT "
 		    "(why the case is closed)");
@@ -531,7 +511,7 @@ plan_close(struct psw_cli *cli, int argc, char **argv)
 	if (when > cli->today)
 		return psw_cli_usage_error(cli, "--date: a case is not closed "
 		    "in the future (%s)", psw_date_format(when, date));
-	if ((rc = begin(cli, id, &t)) >= 0)
+	if ((rc = psw_cli_begin(cli, id, &t)) >= 0)
 		return rc;
 	if (strcmp(t.client->status, "closed") == 0) {
 		psw_txn_abort(&t);
@@ -549,8 +529,8 @@ plan_close(struct psw_cli *cli, int argc, char **argv)
 	if (psw_map_set_str(t.doc, root, "status", "closed", PSW_PLAIN) ==
 	    NULL || set_profile(t.doc, root, "closed", date, PSW_PLAIN) ==
 	    NULL || add_history(cli, &t, when, "closed", o.reason) < 0)
-		return oom(cli, &t);
-	if ((rc = commit(cli, &t, "close")) != 0)
+		return psw_cli_oom(cli, &t);
+	if ((rc = psw_cli_commit(cli, &t, "close")) != 0)
 		return rc;
 	if (!cli->quiet)
 		printf("closed %s on %s\n", id, date);
@@ -585,14 +565,8 @@ plan_reopen(struct psw_cli *cli, int argc, char **argv)
 	    "                       [--date DATE]\n");
 	if (rc >= 0)
 		return rc;
-	if (argc - optind != 1)
-		return psw_cli_usage_error(cli, "reopen needs one client id");
-	id = argv[optind];
-	if (psw_id_check(id, &e) < 0)
-		return psw_cli_usage_error(cli, "%s", e.msg);
-	if (psw_cli_format(cli, PSW_FMT_LISTING, &fmt, &e) < 0 ||
-	    psw_cli_today(cli, &e) < 0)
-		return psw_cli_usage_error(cli, "%s", e.msg);
+	if ((rc = id_operand(cli, argc, argv, "reopen", &id, &fmt)) >= 0)
+		return rc;
 	if (!psw_in_list(statuses, o.status))
 		return psw_cli_usage_error(cli, "--status: a reopened case is "
 		    "referred, active or on-hold, not '%s'", o.status);
@@ -606,7 +580,7 @@ plan_reopen(struct psw_cli *cli, int argc, char **argv)
 	if (when > cli->today)
 		return psw_cli_usage_error(cli, "--date: a case is not reopened "
 		    "in the future (%s)", psw_date_format(when, date));
-	if ((rc = begin(cli, id, &t)) >= 0)
+	if ((rc = psw_cli_begin(cli, id, &t)) >= 0)
 		return rc;
 	if (strcmp(t.client->status, "closed") != 0) {
 		rc = bad_value(cli, "%s is not closed (its status is %s)", id,
@@ -633,12 +607,12 @@ plan_reopen(struct psw_cli *cli, int argc, char **argv)
 		    ((rv = psw_edit_map(t.doc, root, "review")) == NULL ||
 		    psw_map_set_str(t.doc, rv, "next", psw_date_format(nx, next),
 		    PSW_PLAIN) == NULL))
-			return oom(cli, &t);
+			return psw_cli_oom(cli, &t);
 	}
 	if (psw_map_set_str(t.doc, root, "status", o.status, PSW_PLAIN) ==
 	    NULL || add_history(cli, &t, when, o.status, o.reason) < 0)
-		return oom(cli, &t);
-	if ((rc = commit(cli, &t, "reopen")) != 0)
+		return psw_cli_oom(cli, &t);
+	if ((rc = psw_cli_commit(cli, &t, "reopen")) != 0)
 		return rc;
 	if (!cli->quiet) {
 		printf("reopened %s on %s (%s)", id, date, o.status);
@@ -1035,14 +1009,8 @@ plan_edit(struct psw_cli *cli, int argc, char **argv)
 	    "client's file.\n");
 	if (rc >= 0)
 		return rc;
-	if (argc - optind != 1)
-		return psw_cli_usage_error(cli, "edit needs one client id");
-	id = argv[optind];
-	if (psw_id_check(id, &e) < 0)
-		return psw_cli_usage_error(cli, "%s", e.msg);
-	if (psw_cli_format(cli, PSW_FMT_LISTING, &fmt, &e) < 0 ||
-	    psw_cli_today(cli, &e) < 0)
-		return psw_cli_usage_error(cli, "%s", e.msg);
+	if ((rc = id_operand(cli, argc, argv, "edit", &id, &fmt)) >= 0)
+		return rc;
 	if (psw_cli_open(cli, PSW_CLI_WRITE | PSW_CLI_NOINDEX, &e) < 0)
 		return psw_cli_fail(cli, &e);
 	psw_store_client_name(id, name, sizeof name);

@@ -87,40 +87,6 @@ opt_text(struct psw_cli *cli, const char *opt, const char *val)
 	return -1;
 }
 
-/* Open the case folder and take client id; -1 when t is ready. */
-static int
-begin(struct psw_cli *cli, const char *id, struct psw_txn *t)
-{
-	struct psw_err e;
-
-	if (psw_cli_open(cli, PSW_CLI_WRITE | PSW_CLI_NOINDEX, &e) < 0 ||
-	    psw_txn_begin(&cli->store, id, 0, t, &e) < 0)
-		return psw_cli_fail(cli, &e);
-	return -1;
-}
-
-/* Write t; 0 or the exit status. */
-static int
-commit(struct psw_cli *cli, struct psw_txn *t, const char *action)
-{
-	struct psw_err e;
-
-	if (psw_txn_commit(t, NULL, action, &e) < 0)
-		return psw_cli_fail(cli, &e);
-	return 0;
-}
-
-/* Give up on t for lack of memory. */
-static int
-oom(struct psw_cli *cli, struct psw_txn *t)
-{
-	struct psw_err e;
-
-	psw_txn_abort(t);
-	psw_error(&e, PSW_EIO, "out of memory");
-	return psw_cli_fail(cli, &e);
-}
-
 /* Give up on t: the goal or action `what` `item` is not in the file. */
 static int
 unknown(struct psw_cli *cli, struct psw_txn *t, const char *what,
@@ -181,11 +147,11 @@ goal_add(struct psw_cli *cli, int argc, char **argv)
 		    sizeof all));
 	if ((rc = opt_date(cli, "target", OPT(&o, O_TARGET), &target)) >= 0)
 		return rc;
-	if ((rc = begin(cli, id, &t)) >= 0)
+	if ((rc = psw_cli_begin(cli, id, &t)) >= 0)
 		return rc;
 	if ((goals = psw_edit_seq(t.doc, psw_doc_root(t.doc), "goals")) ==
 	    NULL)
-		return oom(cli, &t);
+		return psw_cli_oom(cli, &t);
 	psw_edit_next_id(goals, "g", gid, sizeof gid);
 	if ((g = psw_node_map(t.doc, 0)) == NULL ||
 	    psw_map_set_str(t.doc, g, "id", gid, PSW_PLAIN) == NULL ||
@@ -198,9 +164,9 @@ goal_add(struct psw_cli *cli, int argc, char **argv)
 	    psw_edit_set_date(t.doc, g, "target", target) == NULL) ||
 	    (OPT(&o, O_WHY) && psw_map_set_str(t.doc, g, "why",
 	    OPT(&o, O_WHY), PSW_STRING) == NULL))
-		return oom(cli, &t);
+		return psw_cli_oom(cli, &t);
 	psw_seq_append(goals, g);
-	if ((rc = commit(cli, &t, "goal add")) != 0)
+	if ((rc = psw_cli_commit(cli, &t, "goal add")) != 0)
 		return rc;
 	if (!cli->quiet)
 		printf("added goal %s\n", gid);
@@ -258,7 +224,7 @@ goal_set(struct psw_cli *cli, int argc, char **argv)
 	    (rc = opt_text(cli, "why", OPT(&o, O_WHY))) >= 0 ||
 	    (rc = opt_date(cli, "target", OPT(&o, O_TARGET), &target)) >= 0)
 		return rc;
-	if ((rc = begin(cli, id, &t)) >= 0)
+	if ((rc = psw_cli_begin(cli, id, &t)) >= 0)
 		return rc;
 	if ((g = psw_goal_find(psw_doc_root(t.doc), gid)) == NULL)
 		return unknown(cli, &t, "goal", gid);
@@ -272,8 +238,8 @@ goal_set(struct psw_cli *cli, int argc, char **argv)
 	    psw_edit_set_date(t.doc, g, "target", target) == NULL) ||
 	    (OPT(&o, O_WHY) && psw_map_set_str(t.doc, g, "why",
 	    OPT(&o, O_WHY), PSW_STRING) == NULL))
-		return oom(cli, &t);
-	if ((rc = commit(cli, &t, "goal set")) != 0)
+		return psw_cli_oom(cli, &t);
+	if ((rc = psw_cli_commit(cli, &t, "goal set")) != 0)
 		return rc;
 	if (!cli->quiet)
 		printf("changed goal %s\n", gid);
@@ -322,7 +288,7 @@ goal_progress(struct psw_cli *cli, int argc, char **argv)
 	when = cli->today;
 	if ((rc = opt_date(cli, "date", OPT(&o, O_DATE), &when)) >= 0)
 		return rc;
-	if ((rc = begin(cli, id, &t)) >= 0)
+	if ((rc = psw_cli_begin(cli, id, &t)) >= 0)
 		return rc;
 	if ((g = psw_goal_find(psw_doc_root(t.doc), gid)) == NULL)
 		return unknown(cli, &t, "goal", gid);
@@ -333,9 +299,9 @@ goal_progress(struct psw_cli *cli, int argc, char **argv)
 	    psw_map_set_str(t.doc, p, "rating", r, PSW_PLAIN) == NULL ||
 	    (OPT(&o, O_NOTE) && psw_map_set_str(t.doc, p, "note",
 	    OPT(&o, O_NOTE), PSW_STRING) == NULL))
-		return oom(cli, &t);
+		return psw_cli_oom(cli, &t);
 	psw_seq_insert_dated(seq, p);
-	if ((rc = commit(cli, &t, "goal progress")) != 0)
+	if ((rc = psw_cli_commit(cli, &t, "goal progress")) != 0)
 		return rc;
 	if (!cli->quiet)
 		printf("added progress %s to goal %s on %s\n", r, gid, date);
@@ -437,11 +403,8 @@ goal_list(struct psw_cli *cli, int argc, char **argv)
 	    "usage: psw-plan goal list ID [--format F]\n");
 	if (rc >= 0)
 		return rc;
-	if (argc - optind != 1)
-		return psw_cli_usage_error(cli, "goal list needs one client id");
-	id = argv[optind];
-	if (psw_id_check(id, &e) < 0)
-		return psw_cli_usage_error(cli, "%s", e.msg);
+	if ((rc = psw_cli_one_id(cli, argc, argv, "goal list", &id)) >= 0)
+		return rc;
 	if ((rc = common_checks(cli)) >= 0)
 		return rc;
 	psw_cli_format(cli, PSW_FMT_LISTING, &fmt, &e);
@@ -563,7 +526,7 @@ action_add(struct psw_cli *cli, int argc, char **argv)
 	    (rc = opt_text(cli, "owner", OPT(&o, O_OWNER))) >= 0 ||
 	    (rc = opt_date(cli, "due", OPT(&o, O_DUE), &due)) >= 0)
 		return rc;
-	if ((rc = begin(cli, id, &t)) >= 0)
+	if ((rc = psw_cli_begin(cli, id, &t)) >= 0)
 		return rc;
 	root = psw_doc_root(t.doc);
 	if ((g = psw_goal_find(root, gid)) == NULL)
@@ -578,9 +541,9 @@ action_add(struct psw_cli *cli, int argc, char **argv)
 	    OPT(&o, O_OWNER), PSW_STRING) == NULL) ||
 	    (due != PSW_DATE_NONE &&
 	    psw_edit_set_date(t.doc, a, "due", due) == NULL))
-		return oom(cli, &t);
+		return psw_cli_oom(cli, &t);
 	psw_seq_append(seq, a);
-	if ((rc = commit(cli, &t, "action add")) != 0)
+	if ((rc = psw_cli_commit(cli, &t, "action add")) != 0)
 		return rc;
 	if (!cli->quiet)
 		printf("added action %s\n", aid);
@@ -614,7 +577,7 @@ action_done(struct psw_cli *cli, int argc, char **argv)
 	when = cli->today;
 	if ((rc = opt_date(cli, "date", OPT(&o, O_DATE), &when)) >= 0)
 		return rc;
-	if ((rc = begin(cli, id, &t)) >= 0)
+	if ((rc = psw_cli_begin(cli, id, &t)) >= 0)
 		return rc;
 	if ((a = psw_action_find(psw_doc_root(t.doc), aid, NULL)) == NULL)
 		return unknown(cli, &t, "action", aid);
@@ -626,8 +589,8 @@ action_done(struct psw_cli *cli, int argc, char **argv)
 		return psw_cli_fail(cli, &e);
 	}
 	if (psw_edit_set_date(t.doc, a, "done", when) == NULL)
-		return oom(cli, &t);
-	if ((rc = commit(cli, &t, "action done")) != 0)
+		return psw_cli_oom(cli, &t);
+	if ((rc = psw_cli_commit(cli, &t, "action done")) != 0)
 		return rc;
 	if (!cli->quiet)
 		printf("done action %s on %s\n", aid,
@@ -668,7 +631,7 @@ action_set(struct psw_cli *cli, int argc, char **argv)
 	    (rc = opt_text(cli, "owner", OPT(&o, O_OWNER))) >= 0 ||
 	    (rc = opt_date(cli, "due", OPT(&o, O_DUE), &due)) >= 0)
 		return rc;
-	if ((rc = begin(cli, id, &t)) >= 0)
+	if ((rc = psw_cli_begin(cli, id, &t)) >= 0)
 		return rc;
 	if ((a = psw_action_find(psw_doc_root(t.doc), aid, NULL)) == NULL)
 		return unknown(cli, &t, "action", aid);
@@ -678,8 +641,8 @@ action_set(struct psw_cli *cli, int argc, char **argv)
 	    OPT(&o, O_OWNER), PSW_STRING) == NULL) ||
 	    (due != PSW_DATE_NONE &&
 	    psw_edit_set_date(t.doc, a, "due", due) == NULL))
-		return oom(cli, &t);
-	if ((rc = commit(cli, &t, "action set")) != 0)
+		return psw_cli_oom(cli, &t);
+	if ((rc = psw_cli_commit(cli, &t, "action set")) != 0)
 		return rc;
 	if (!cli->quiet)
 		printf("changed action %s\n", aid);
@@ -733,7 +696,7 @@ plan_review(struct psw_cli *cli, int argc, char **argv)
 			    "review must come after this one (%s)",
 			    psw_date_format(when, date));
 	}
-	if ((rc = begin(cli, id, &t)) >= 0)
+	if ((rc = psw_cli_begin(cli, id, &t)) >= 0)
 		return rc;
 	root = psw_doc_root(t.doc);
 	/* The client's own interval first, then the case folder's. */
@@ -765,9 +728,9 @@ plan_review(struct psw_cli *cli, int argc, char **argv)
 	    psw_map_set_str(t.doc, h, "next", nextd, PSW_PLAIN) == NULL ||
 	    (OPT(&o, O_NOTE) && psw_map_set_str(t.doc, h, "note",
 	    OPT(&o, O_NOTE), PSW_STRING) == NULL))
-		return oom(cli, &t);
+		return psw_cli_oom(cli, &t);
 	psw_seq_insert_dated(hist, h);
-	if ((rc = commit(cli, &t, "review")) != 0)
+	if ((rc = psw_cli_commit(cli, &t, "review")) != 0)
 		return rc;
 	if (!cli->quiet) {
 		if (latest)

@@ -1723,11 +1723,8 @@ plan_show(struct psw_cli *cli, int argc, char **argv)
 	    "          referrals, assessments\n");
 	if (rc >= 0)
 		return rc;
-	if (argc - optind != 1)
-		return psw_cli_usage_error(cli, "show needs one client id");
-	id = argv[optind];
-	if (psw_id_check(id, &e) < 0)
-		return psw_cli_usage_error(cli, "%s", e.msg);
+	if ((rc = psw_cli_one_id(cli, argc, argv, "show", &id)) >= 0)
+		return rc;
 	memset(&s, 0, sizeof s);
 	s.cli = cli;
 	s.sections = SEC_ALL;

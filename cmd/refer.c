@@ -252,17 +252,6 @@ set_follow_up(struct psw_doc *doc, struct psw_node *rn, psw_date d)
 	return psw_edit_set_date(doc, rn, "follow-up", d) ? 0 : -1;
 }
 
-static int
-oom(struct psw_cli *cli, struct psw_txn *t)
-{
-	struct psw_err e;
-
-	if (t != NULL)
-		psw_txn_abort(t);
-	psw_error(&e, PSW_EIO, "out of memory");
-	return psw_cli_fail(cli, &e);
-}
-
 /* Refuse inside a transaction: abort, print, return the code. */
 static int
 refuse(struct psw_cli *cli, struct psw_txn *t, int code, const char *fmt,
@@ -282,6 +271,24 @@ refuse(struct psw_cli *cli, struct psw_txn *t, int code, const char *fmt, ...)
 	va_end(ap);
 	psw_txn_abort(t);
 	return psw_cli_fail(cli, &e);
+}
+
+/*
+ * Lock client cid for a change and find its referral rid: -1 when t and
+ * *r are ready, else the exit status (t given up).
+ */
+static int
+begin_referral(struct psw_cli *cli, const char *cid, const char *rid,
+    struct psw_txn *t, const struct psw_referral **r)
+{
+	int rc;
+
+	if ((rc = psw_cli_begin(cli, cid, t)) >= 0)
+		return rc;
+	if ((*r = find_referral(t->client, rid)) == NULL)
+		return refuse(cli, t, PSW_EDATA, "client '%s' has no referral "
+		    "'%s'", t->id, rid);
+	return -1;
 }
 
 /* --- new ----------------------------------------------------------- */
@@ -428,7 +435,7 @@ cmd_new(struct psw_cli *cli, int argc, char **argv)
 	root = psw_doc_root(t.doc);
 	if ((seq = psw_edit_seq(t.doc, root, "referrals")) == NULL ||
 	    (rn = psw_node_map(t.doc, 0)) == NULL)
-		return oom(cli, &t);
+		return psw_cli_oom(cli, &t);
 	psw_edit_next_id(seq, "r", rid, sizeof rid);
 	if (psw_map_set_str(t.doc, rn, "id", rid, PSW_PLAIN) == NULL ||
 	    psw_map_set_str(t.doc, rn, "service", o.service, PSW_PLAIN) ==
@@ -444,7 +451,7 @@ cmd_new(struct psw_cli *cli, int argc, char **argv)
 	    set_follow_up(t.doc, rn, fu) < 0 ||
 	    add_event(t.doc, rn, when, status, cli->store.set.worker,
 	    o.override ? o.reason : NULL, NULL, o.override) == NULL)
-		return oom(cli, &t);
+		return psw_cli_oom(cli, &t);
 	psw_seq_append(seq, rn);
 	if (psw_txn_commit(&t, NULL, o.override ? "refer-override-consent" :
 	    "refer", &e) < 0)
@@ -515,13 +522,9 @@ cmd_update(struct psw_cli *cli, int argc, char **argv)
 	if (o.follow_up && date_or_duration(o.follow_up, cli->today, when,
 	    &fu, &e) < 0)
 		return psw_cli_usage_error(cli, "--follow-up: %s", e.msg);
-	if (psw_cli_open(cli, PSW_CLI_WRITE | PSW_CLI_NOINDEX, &e) < 0)
-		return psw_cli_fail(cli, &e);
-	if (psw_txn_begin(&cli->store, argv[optind], 0, &t, &e) < 0)
-		return psw_cli_fail(cli, &e);
-	if ((r = find_referral(t.client, argv[optind + 1])) == NULL)
-		return refuse(cli, &t, PSW_EDATA, "client '%s' has no referral "
-		    "'%s'", t.id, argv[optind + 1]);
+	if ((rc = begin_referral(cli, argv[optind], argv[optind + 1], &t,
+	    &r)) >= 0)
+		return rc;
 	allowed = o.reopen ? (psw_in_list(reopenable, r->status) ? reopen_to :
 	    next_statuses("completed")) : next_statuses(r->status);
 	if (!psw_in_list(allowed, o.status)) {
@@ -564,7 +567,7 @@ cmd_update(struct psw_cli *cli, int argc, char **argv)
 	    add_event(t.doc, rn, when, o.status,
 	    cli->store.set.worker, o.reason, o.note, o.override) == NULL ||
 	    set_follow_up(t.doc, rn, fu) < 0)
-		return oom(cli, &t);
+		return psw_cli_oom(cli, &t);
 	if (psw_txn_commit(&t, NULL, o.override ? "refer-override-consent" :
 	    "refer-update", &e) < 0)
 		return psw_cli_fail(cli, &e);
@@ -610,13 +613,9 @@ cmd_followed_up(struct psw_cli *cli, int argc, char **argv)
 		return psw_cli_usage_error(cli, "--date: %s", e.msg);
 	if (o.next && date_or_duration(o.next, cli->today, when, &fu, &e) < 0)
 		return psw_cli_usage_error(cli, "--next: %s", e.msg);
-	if (psw_cli_open(cli, PSW_CLI_WRITE | PSW_CLI_NOINDEX, &e) < 0)
-		return psw_cli_fail(cli, &e);
-	if (psw_txn_begin(&cli->store, argv[optind], 0, &t, &e) < 0)
-		return psw_cli_fail(cli, &e);
-	if ((r = find_referral(t.client, argv[optind + 1])) == NULL)
-		return refuse(cli, &t, PSW_EDATA, "client '%s' has no referral "
-		    "'%s'", t.id, argv[optind + 1]);
+	if ((rc = begin_referral(cli, argv[optind], argv[optind + 1], &t,
+	    &r)) >= 0)
+		return rc;
 	if (psw_in_list(closed_statuses, r->status))
 		return refuse(cli, &t, PSW_EDATA, "referral %s is %s: there "
 		    "is nothing to follow up", r->id, r->status);
@@ -632,7 +631,7 @@ cmd_followed_up(struct psw_cli *cli, int argc, char **argv)
 	    PSW_STRING) == NULL ||
 	    (o.note && psw_map_set_str(t.doc, ev, "note", o.note,
 	    PSW_STRING) == NULL) || set_follow_up(t.doc, rn, fu) < 0)
-		return oom(cli, &t);
+		return psw_cli_oom(cli, &t);
 	psw_seq_append(seq, ev);
 	if (psw_txn_commit(&t, NULL, "refer-follow-up", &e) < 0)
 		return psw_cli_fail(cli, &e);
@@ -669,15 +668,12 @@ cmd_list(struct psw_cli *cli, int argc, char **argv)
 		{ "days_to_follow_up", PSW_COL_INT, PSW_COL_RIGHT },
 	};
 	struct ref_opts o;
-	struct psw_table *t;
 	enum psw_format fmt;
-	struct psw_out out;
 	struct psw_err e;
 	sqlite3_stmt *s = NULL;
 	char today[PSW_DATE_LEN], all[256];
 	const char *client = NULL;
-	size_t rows;
-	int rc, i;
+	int rc;
 
 	memset(&o, 0, sizeof o);
 	rc = psw_cli_parse(cli, argc, argv, local, 4, ref_opt, &o,
@@ -706,7 +702,7 @@ cmd_list(struct psw_cli *cli, int argc, char **argv)
 		int there;
 
 		if (path == NULL)
-			return oom(cli, NULL);
+			return psw_cli_oom(cli, NULL);
 		there = access(path, F_OK) == 0;
 		free(path);
 		if (!there) {
@@ -747,27 +743,7 @@ cmd_list(struct psw_cli *cli, int argc, char **argv)
 		sqlite3_bind_text(s, 4, o.service, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 5, o.open);
 	sqlite3_bind_int(s, 6, o.overdue);
-	psw_out_init(&out, stdout, fmt);
-	if ((t = psw_table_new(&out, cols, 9)) == NULL) {
-		sqlite3_finalize(s);
-		return oom(cli, NULL);
-	}
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *cells[9];
-
-		for (i = 0; i < 9; i++)
-			cells[i] = (const char *)sqlite3_column_text(s, i);
-		if (psw_table_row(t, cells) < 0)
-			break;
-	}
-	sqlite3_finalize(s);
-	rows = psw_table_rows(t);
-	psw_table_end(t);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		psw_index_error(&cli->index, rc, "cannot list", &e);
-		return psw_cli_fail(cli, &e);
-	}
-	return rows == 0 && cli->exit_status ? PSW_EEMPTY : 0;
+	return psw_cli_query_table(cli, s, fmt, cols, 9, 9, NULL, "cannot list");
 }
 
 /* --- letter ------------------------------------------------------------ */
@@ -892,7 +868,7 @@ cmd_letter(struct psw_cli *cli, int argc, char **argv)
 		return psw_cli_fail(cli, &e);
 	psw_store_client_name(argv[optind], name, sizeof name);
 	if ((path = psw_store_client_path(&cli->store, argv[optind])) == NULL)
-		return oom(cli, NULL);
+		return psw_cli_oom(cli, NULL);
 	if (access(path, F_OK) < 0) {
 		free(path);
 		psw_error(&e, PSW_EDATA, "no client '%s' (%s does not exist)",
@@ -1138,7 +1114,7 @@ cmd_stats(struct psw_cli *cli, int argc, char **argv)
 	/* v[0] is the total. */
 	if ((v = calloc(1, sizeof *v)) == NULL) {
 		sqlite3_finalize(s);
-		return oom(cli, NULL);
+		return psw_cli_oom(cli, NULL);
 	}
 	snprintf(v[0].service, sizeof v[0].service, "all");
 	n = 1;
@@ -1213,12 +1189,7 @@ cmd_stats(struct psw_cli *cli, int argc, char **argv)
 	return k == 0 && cli->exit_status ? PSW_EEMPTY : 0;
 }
 
-struct command {
-	const char *name;
-	int (*fn)(struct psw_cli *, int, char **);
-};
-
-static const struct command commands[] = {
+static const struct psw_cli_command commands[] = {
 	{ "export-hsds", refer_export },
 	{ "followed-up", cmd_followed_up },
 	{ "import-hsds", refer_import },
@@ -1234,20 +1205,6 @@ static const struct command commands[] = {
 int
 main(int argc, char **argv)
 {
-	struct psw_cli cli;
-	size_t i;
-	int rc;
-
-	psw_cli_init(&cli, "psw-refer");
-	if ((rc = psw_cli_global(&cli, argc, argv, usage_text)) >= 0)
-		return psw_cli_finish(&cli, rc);
-	for (i = 0; i < sizeof commands / sizeof commands[0]; i++) {
-		if (strcmp(argv[optind], commands[i].name) == 0) {
-			cli.cmd = commands[i].name;
-			rc = commands[i].fn(&cli, argc - optind, argv + optind);
-			return psw_cli_finish(&cli, rc);
-		}
-	}
-	rc = psw_cli_usage_error(&cli, "unknown command '%s'", argv[optind]);
-	return psw_cli_finish(&cli, rc);
+	return psw_cli_main("psw-refer", argc, argv, usage_text, commands,
+	    sizeof commands / sizeof commands[0]);
 }

@@ -59,13 +59,10 @@ refer_services(struct psw_cli *cli, int argc, char **argv)
 	};
 	struct search_opts o = { NULL, NULL, NULL };
 	struct psw_buf text = PSW_BUF_INIT, q = PSW_BUF_INIT;
-	struct psw_table *t = NULL;
 	enum psw_format fmt;
-	struct psw_out out;
 	struct psw_err e;
 	sqlite3_stmt *s = NULL;
 	char all[128];
-	size_t rows;
 	int rc, i, words = 0;
 
 	rc = psw_cli_parse(cli, argc, argv, local, 3, search_opt, &o,
@@ -135,28 +132,7 @@ refer_services(struct psw_cli *cli, int argc, char **argv)
 		sqlite3_bind_text(s, 3, o.area, -1, SQLITE_STATIC);
 	if (o.status)
 		sqlite3_bind_text(s, 4, o.status, -1, SQLITE_STATIC);
-	psw_out_init(&out, stdout, fmt);
-	if ((t = psw_table_new(&out, cols, 6)) == NULL) {
-		sqlite3_finalize(s);
-		psw_error(&e, PSW_EIO, "out of memory");
-		return psw_cli_fail(cli, &e);
-	}
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *cells[6];
-
-		for (i = 0; i < 6; i++)
-			cells[i] = (const char *)sqlite3_column_text(s, i);
-		if (psw_table_row(t, cells) < 0)
-			break;
-	}
-	sqlite3_finalize(s);
-	rows = psw_table_rows(t);
-	psw_table_end(t);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		psw_index_error(&cli->index, rc, "cannot search", &e);
-		return psw_cli_fail(cli, &e);
-	}
-	return rows == 0 && cli->exit_status ? PSW_EEMPTY : 0;
+	return psw_cli_query_table(cli, s, fmt, cols, 6, 6, NULL, "cannot search");
 }
 
 /* --- service show|add|set|rm ---------------------------------------- */

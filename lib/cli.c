@@ -11,10 +11,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "buf.h"
 #include "cli.h"
 #include "doc.h"
 #include "output.h"
+#include "txn.h"
 
 /* Warnings from the library come here. */
 static void
@@ -297,4 +300,113 @@ psw_cli_read_stdin(struct psw_buf *b)
 			return -1;
 	}
 	return ferror(stdin) ? -1 : 0;
+}
+
+int
+psw_cli_one_id(struct psw_cli *cli, int argc, char **argv, const char *what,
+    const char **id)
+{
+	struct psw_err e;
+
+	if (argc - optind != 1)
+		return psw_cli_usage_error(cli, "%s needs one client id", what);
+	*id = argv[optind];
+	if (psw_id_check(*id, &e) < 0)
+		return psw_cli_usage_error(cli, "%s", e.msg);
+	return -1;
+}
+
+int
+psw_cli_query_table(struct psw_cli *cli, sqlite3_stmt *s,
+    enum psw_format fmt, const struct psw_column *cols, size_t ncols,
+    size_t nq, void (*fix)(struct psw_cli *, const char **, char *),
+    const char *what)
+{
+	struct psw_table *t;
+	struct psw_out out;
+	struct psw_err e;
+	char scratch[64];
+	size_t rows, i;
+	int rc;
+
+	psw_out_init(&out, stdout, fmt);
+	if (ncols > PSW_CLI_MAX_CELLS ||
+	    (t = psw_table_new(&out, cols, ncols)) == NULL) {
+		sqlite3_finalize(s);
+		psw_error(&e, PSW_EIO, "out of memory");
+		return psw_cli_fail(cli, &e);
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *cells[PSW_CLI_MAX_CELLS] = { NULL };
+
+		for (i = 0; i < nq && i < ncols; i++)
+			cells[i] = (const char *)sqlite3_column_text(s,
+			    (int)i);
+		if (fix != NULL)
+			fix(cli, cells, scratch);
+		if (psw_table_row(t, cells) < 0)
+			break;
+	}
+	sqlite3_finalize(s);
+	rows = psw_table_rows(t);
+	psw_table_end(t);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		psw_index_error(&cli->index, rc, what, &e);
+		return psw_cli_fail(cli, &e);
+	}
+	return rows == 0 && cli->exit_status ? PSW_EEMPTY : 0;
+}
+
+int
+psw_cli_begin(struct psw_cli *cli, const char *id, struct psw_txn *t)
+{
+	struct psw_err e;
+
+	if (psw_cli_open(cli, PSW_CLI_WRITE | PSW_CLI_NOINDEX, &e) < 0 ||
+	    psw_txn_begin(&cli->store, id, 0, t, &e) < 0)
+		return psw_cli_fail(cli, &e);
+	return -1;
+}
+
+int
+psw_cli_commit(struct psw_cli *cli, struct psw_txn *t, const char *action)
+{
+	struct psw_err e;
+
+	if (psw_txn_commit(t, NULL, action, &e) < 0)
+		return psw_cli_fail(cli, &e);
+	return 0;
+}
+
+int
+psw_cli_oom(struct psw_cli *cli, struct psw_txn *t)
+{
+	struct psw_err e;
+
+	if (t != NULL)
+		psw_txn_abort(t);
+	psw_error(&e, PSW_EIO, "out of memory");
+	return psw_cli_fail(cli, &e);
+}
+
+int
+psw_cli_main(const char *prog, int argc, char **argv, const char *usage,
+    const struct psw_cli_command *cmds, size_t n)
+{
+	struct psw_cli cli;
+	size_t i;
+	int rc;
+
+	psw_cli_init(&cli, prog);
+	if ((rc = psw_cli_global(&cli, argc, argv, usage)) >= 0)
+		return psw_cli_finish(&cli, rc);
+	for (i = 0; i < n; i++) {
+		if (strcmp(argv[optind], cmds[i].name) == 0) {
+			cli.cmd = cmds[i].name;
+			rc = cmds[i].fn(&cli, argc - optind, argv + optind);
+			return psw_cli_finish(&cli, rc);
+		}
+	}
+	rc = psw_cli_usage_error(&cli, "unknown command '%s'", argv[optind]);
+	return psw_cli_finish(&cli, rc);
 }

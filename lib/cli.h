@@ -149,4 +149,57 @@ int psw_cli_parse(struct psw_cli *cli, int argc, char **argv,
 /* Read all of stdin into b (at most PSW_DOC_MAX_SCALAR bytes); 0 or -1. */
 int psw_cli_read_stdin(struct psw_buf *b);
 
+/*
+ * The one client id operand of `what` ("show", "goal add") at
+ * argv[optind]: checked, in *id.  -1 when good, else the usage exit
+ * ("what needs one client id", or why the id is not one).
+ */
+int psw_cli_one_id(struct psw_cli *cli, int argc, char **argv,
+    const char *what, const char **id);
+
+/* A command word and the function that runs it. */
+struct psw_cli_command {
+	const char *name;
+	int (*fn)(struct psw_cli *, int, char **);
+};
+
+/*
+ * The whole of a binary's main(): the common options, then the command
+ * word looked up in cmds[0..n-1] and run with its own argv.  Returns the
+ * exit status.
+ */
+int psw_cli_main(const char *prog, int argc, char **argv, const char *usage,
+    const struct psw_cli_command *cmds, size_t n);
+
+struct psw_txn;
+
+/*
+ * Open the case folder to write (no index) and lock client id into t.
+ * -1 when t is ready, else the exit status (reported).
+ */
+int psw_cli_begin(struct psw_cli *cli, const char *id, struct psw_txn *t);
+
+/* Commit t as `action`: 0 or the exit status (reported). */
+int psw_cli_commit(struct psw_cli *cli, struct psw_txn *t, const char *action);
+
+/* Abort t (when not NULL), report "out of memory": PSW_EIO. */
+int psw_cli_oom(struct psw_cli *cli, struct psw_txn *t);
+
+#define PSW_CLI_MAX_CELLS 16
+
+struct sqlite3_stmt;
+
+/*
+ * Print the rows of prepared statement s (finalized here) as a table of
+ * ncols (at most PSW_CLI_MAX_CELLS) columns in format fmt: the first nq
+ * result columns, then fix(cli, cells, scratch) may fill the rest (fix
+ * may be NULL; scratch is 64 bytes for it).  A failed step is "`what`:
+ * ..." from the index.  Returns 0, PSW_EEMPTY (no row under -e) or the
+ * exit status of the failure, reported.
+ */
+int psw_cli_query_table(struct psw_cli *cli, struct sqlite3_stmt *s,
+    enum psw_format fmt, const struct psw_column *cols, size_t ncols,
+    size_t nq, void (*fix)(struct psw_cli *, const char **, char *),
+    const char *what);
+
 #endif

@@ -158,6 +158,72 @@ band_range(const char *id, long lo, long hi, double mul, const char *band)
 	}
 }
 
+/*
+ * Every band of the built-in instruments: raw scores lo..hi report band
+ * (totals raw x mul).
+ */
+static const struct band_case {
+	const char *id;
+	long lo, hi;
+	double mul;
+	const char *band;
+} band_cases[] = {
+	{ "phq-9", 0, 4, 1, "minimal" },
+	{ "phq-9", 5, 9, 1, "mild" },
+	{ "phq-9", 10, 14, 1, "moderate" },
+	{ "phq-9", 15, 19, 1, "moderately-severe" },
+	{ "phq-9", 20, 27, 1, "severe" },
+	{ "phq-2", 0, 2, 1, "negative" },
+	{ "phq-2", 3, 6, 1, "positive" },
+	{ "gad-2", 0, 2, 1, "negative" },
+	{ "gad-2", 3, 6, 1, "positive" },
+	{ "gad-7", 0, 4, 1, "minimal" },
+	{ "gad-7", 5, 9, 1, "mild" },
+	{ "gad-7", 10, 14, 1, "moderate" },
+	{ "gad-7", 15, 21, 1, "severe" },
+	{ "k10", 10, 15, 1, "low" },
+	{ "k10", 16, 21, 1, "moderate" },
+	{ "k10", 22, 29, 1, "high" },
+	{ "k10", 30, 50, 1, "very-high" },
+	{ "k6", 0, 12, 1, "below-threshold" },
+	{ "k6", 13, 24, 1, "serious-distress" },
+	{ "who-5", 0, 7, 4, "likely-depression" },	/* 0..28 */
+	{ "who-5", 8, 12, 4, "low-wellbeing" },	/* 32..48 */
+	{ "who-5", 13, 25, 4, "adequate-wellbeing" },	/* 52..100 */
+	{ "core-10", 0, 5, 1, "healthy" },
+	{ "core-10", 6, 10, 1, "low" },
+	{ "core-10", 11, 14, 1, "mild" },
+	{ "core-10", 15, 19, 1, "moderate" },
+	{ "core-10", 20, 24, 1, "moderately-severe" },
+	{ "core-10", 25, 40, 1, "severe" },
+	{ "pss-10", 0, 13, 1, "low" },
+	{ "pss-10", 14, 26, 1, "moderate" },
+	{ "pss-10", 27, 40, 1, "high" },
+	{ "audit", 0, 7, 1, "low-risk" },
+	{ "audit", 8, 15, 1, "hazardous" },
+	{ "audit", 16, 19, 1, "harmful" },
+	{ "audit", 20, 32, 1, "possible-dependence" },
+	{ "audit-c", 0, 3, 1, "negative" },
+	{ "audit-c", 4, 12, 1, "positive" },
+};
+
+/* Check every band of instrument id in band_cases. */
+static void
+bands(const char *id)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < sizeof band_cases / sizeof band_cases[0]; i++) {
+		if (strcmp(band_cases[i].id, id) != 0)
+			continue;
+		band_range(id, band_cases[i].lo, band_cases[i].hi,
+		    band_cases[i].mul, band_cases[i].band);
+		n++;
+	}
+	if (n == 0)
+		fail_msg("%s: no band cases", id);
+}
+
 static int
 has_flag(const struct psw_score *sc, const char *name, int level)
 {
@@ -220,11 +286,7 @@ test_phq9_bands(void **state)
 	struct psw_score sc;
 
 	(void)state;
-	band_range("phq-9", 0, 4, 1, "minimal");
-	band_range("phq-9", 5, 9, 1, "mild");
-	band_range("phq-9", 10, 14, 1, "moderate");
-	band_range("phq-9", 15, 19, 1, "moderately-severe");
-	band_range("phq-9", 20, 27, 1, "severe");
+	bands("phq-9");
 	/* the published example: 2,2,1,2,1,1,2,1,0 = 12 */
 	sc = score("phq-9", "2,2,1,2,1,1,2,1,0");
 	assert_true(sc.total == 12);
@@ -315,10 +377,8 @@ static void
 test_phq2_gad2(void **state)
 {
 	(void)state;
-	band_range("phq-2", 0, 2, 1, "negative");
-	band_range("phq-2", 3, 6, 1, "positive");
-	band_range("gad-2", 0, 2, 1, "negative");
-	band_range("gad-2", 3, 6, 1, "positive");
+	bands("phq-2");
+	bands("gad-2");
 	assert_non_null(strstr(refused("phq-2", "1,1,1"), "takes 2 answers"));
 	assert_non_null(strstr(refused("gad-2", "1,4"), "allows 0, 1, 2 or 3"));
 }
@@ -332,10 +392,7 @@ test_gad7(void **state)
 	struct psw_change ch;
 
 	(void)state;
-	band_range("gad-7", 0, 4, 1, "minimal");
-	band_range("gad-7", 5, 9, 1, "mild");
-	band_range("gad-7", 10, 14, 1, "moderate");
-	band_range("gad-7", 15, 21, 1, "severe");
+	bands("gad-7");
 	assert_int_equal(score_raw("gad-7", 7).caseness, 0);
 	assert_int_equal(score_raw("gad-7", 8).caseness, 1);
 	psw_instrument_change(in, 12, 8, &ch);
@@ -357,18 +414,14 @@ test_k10_k6(void **state)
 {
 	(void)state;
 	/* items coded 1 to 5: the total runs from 10 */
-	band_range("k10", 10, 15, 1, "low");
-	band_range("k10", 16, 21, 1, "moderate");
-	band_range("k10", 22, 29, 1, "high");
-	band_range("k10", 30, 50, 1, "very-high");
+	bands("k10");
 	assert_true(get("k10")->min_total == 10);
 	assert_true(get("k10")->max_total == 50);
 	assert_non_null(strstr(refused("k10", "0,1,1,1,1,1,1,1,1,1"),
 	    "answer 1 is 0; k10 item 1 allows 1, 2, 3, 4 or 5"));
 	assert_non_null(strstr(refused("k10", "1,1,1,1,1,1,1,1,1,6"),
 	    "answer 10 is 6"));
-	band_range("k6", 0, 12, 1, "below-threshold");
-	band_range("k6", 13, 24, 1, "serious-distress");
+	bands("k6");
 	assert_non_null(strstr(refused("k6", "5,0,0,0,0,0"), "answer 1 is 5"));
 }
 
@@ -383,9 +436,7 @@ test_who5(void **state)
 
 	(void)state;
 	/* reported = raw x 4; bands on the reported score */
-	band_range("who-5", 0, 7, 4, "likely-depression");	/* 0..28 */
-	band_range("who-5", 8, 12, 4, "low-wellbeing");		/* 32..48 */
-	band_range("who-5", 13, 25, 4, "adequate-wellbeing");	/* 52..100 */
+	bands("who-5");
 	sc = score("who-5", "5,5,5,5,5");
 	assert_true(sc.raw == 25);
 	assert_true(sc.total == 100);
@@ -414,12 +465,7 @@ test_core10_bands_reverse(void **state)
 	struct psw_score sc;
 
 	(void)state;
-	band_range("core-10", 0, 5, 1, "healthy");
-	band_range("core-10", 6, 10, 1, "low");
-	band_range("core-10", 11, 14, 1, "mild");
-	band_range("core-10", 15, 19, 1, "moderate");
-	band_range("core-10", 20, 24, 1, "moderately-severe");
-	band_range("core-10", 25, 40, 1, "severe");
+	bands("core-10");
 	/* items 2 and 3 score 4 - x */
 	sc = score("core-10", "0,0,0,0,0,0,0,0,0,0");
 	assert_true(sc.total == 8);
@@ -505,9 +551,7 @@ test_pss10(void **state)
 	struct psw_score sc;
 
 	(void)state;
-	band_range("pss-10", 0, 13, 1, "low");
-	band_range("pss-10", 14, 26, 1, "moderate");
-	band_range("pss-10", 27, 40, 1, "high");
+	bands("pss-10");
 	/* items 4, 5, 7 and 8 are reversed */
 	sc = score("pss-10", "0,0,0,0,0,0,0,0,0,0");
 	assert_true(sc.total == 16);
@@ -530,10 +574,7 @@ test_audit(void **state)
 	struct psw_score sc;
 
 	(void)state;
-	band_range("audit", 0, 7, 1, "low-risk");
-	band_range("audit", 8, 15, 1, "hazardous");
-	band_range("audit", 16, 19, 1, "harmful");
-	band_range("audit", 20, 32, 1, "possible-dependence");
+	bands("audit");
 	sc = score("audit", "4,4,4,4,4,4,4,4,4,4");
 	assert_true(sc.total == 40);
 	assert_string_equal(sc.band, "possible-dependence");
@@ -549,8 +590,7 @@ test_audit(void **state)
 	assert_non_null(strstr(refused("audit", "5,0,0,0,0,0,0,0,0,0"),
 	    "answer 1 is 5"));
 	score("audit", "1,3,0,0,0,0,0,0,0,0");
-	band_range("audit-c", 0, 3, 1, "negative");
-	band_range("audit-c", 4, 12, 1, "positive");
+	bands("audit-c");
 }
 
 /* --- DASS-21 ---------------------------------------------------------- */
