@@ -165,6 +165,10 @@ plain_start(struct report *r, int argc, char **argv, const char *usage,
 		return psw_cli_usage_error(cli, "%s", e.msg);
 	if (psw_cli_open(cli, 0, &e) < 0 || report_start(r, &e) < 0)
 		return psw_cli_fail(cli, &e);
+	/* A report reads each page about once: SQLite's page cache (16 MB
+	 * by default here, sized for sync) would only grow the peak. */
+	sqlite3_exec(psw_index_db(&cli->index), "PRAGMA cache_size = -2000",
+	    NULL, NULL, NULL);
 	return -1;
 }
 

@@ -435,6 +435,10 @@ cmd_outcomes(struct psw_cli *cli, int argc, char **argv)
 		return psw_cli_usage_error(cli, "%s", e.msg);
 	if (psw_cli_open(cli, 0, &e) < 0 || report_start(&o.r, &e) < 0)
 		return psw_cli_fail(cli, &e);
+	/* A report reads each page about once: SQLite's page cache (16 MB
+	 * by default here, sized for sync) would only grow the peak. */
+	sqlite3_exec(psw_index_db(&cli->index), "PRAGMA cache_size = -2000",
+	    NULL, NULL, NULL);
 	psw_date_from_ymd(1, 1, 1, &from);
 	to = cli->today;
 	if ((o.from_s != NULL && psw_date_parse(o.from_s, cli->today, &from,

@@ -1169,6 +1169,10 @@ cmd_weekly(struct psw_cli *cli, int argc, char **argv)
 		rc = psw_cli_fail(cli, &e);
 		goto out;
 	}
+	/* A report reads each page about once: SQLite's page cache (16 MB
+	 * by default here, sized for sync) would only grow the peak. */
+	sqlite3_exec(psw_index_db(&cli->index), "PRAGMA cache_size = -2000",
+	    NULL, NULL, NULL);
 	if (psw_instruments_load(cli->store.home, &w->set, &e) < 0) {
 		rc = psw_cli_fail(cli, &e);
 		goto out;
