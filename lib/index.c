@@ -539,7 +539,8 @@ open_db(struct psw_index *ix, struct psw_err *e)
 
 	rc = sqlite3_open_v2(ix->st->index_path, &ix->db,
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-	    SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_EXRESCODE, NULL);
+	    SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_EXRESCODE |
+	    SQLITE_OPEN_NOMUTEX, NULL);	/* one thread uses a connection */
 	if (rc != SQLITE_OK)
 		return rc;
 	sqlite3_busy_timeout(ix->db, 10000);
