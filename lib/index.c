@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <errno.h>
 #include <stddef.h>
 #include <fcntl.h>
@@ -1183,13 +1184,6 @@ struct entry {
 	int lost;		/* recorded, but its client row is missing */
 };
 
-static int
-entry_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct entry *)a)->id,
-	    ((const struct entry *)b)->id);
-}
-
 /* Fill an entry from stat data. */
 static void
 entry_stat(struct entry *en, const struct stat *sb)
@@ -1218,71 +1212,181 @@ entries_push(struct entry **v, size_t *n, size_t *cap)
 	return 0;
 }
 
-/* The client files of the folder, sorted by id. */
-static int
-scan_folder(const struct psw_store *st, struct entry **out, size_t *count,
-    struct psw_buf *warn, struct psw_err *e)
-{
-	struct entry *v = NULL;
-	size_t n = 0, cap = 0, len;
-	struct dirent *de;
-	struct stat sb;
-	DIR *dir;
-	int dfd;
+/*
+ * Listing the folder.  Its names are read first (getdents is cheap),
+ * then every file is stat'ed: path lookups are most of the cost, and two
+ * threads take them in chunks, the listing's own and, once the index is
+ * open and its files table read, the caller's.  Then the list is sorted.
+ */
+#define SCAN_CHUNK	256
 
-	*out = NULL;
-	*count = 0;
-	if ((dir = opendir(st->clients)) == NULL) {
+struct psw_scan {
+	pthread_t tid;
+	int threaded;
+	const struct psw_store *st;
+	struct entry *v;
+	size_t n;
+	DIR *dir;		/* open until every entry is stat'ed */
+	_Atomic size_t next;	/* the next chunk of v to stat */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;	/* listed was set */
+	int listed;		/* names read (rc says how) */
+	struct psw_buf warn;	/* warnings, a line each, for the caller */
+	struct psw_err e;
+	int rc;
+};
+
+/* A sort key: the first 8 bytes of an id, big-endian, and its place. */
+struct sortkey {
+	unsigned long long k;
+	size_t i;
+	const char *id;
+};
+
+static int
+sortkey_cmp(const void *a, const void *b)
+{
+	const struct sortkey *x = a, *y = b;
+
+	if (x->k != y->k)
+		return x->k < y->k ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+/*
+ * Sort entries by id (strcmp order): small keys holding the first 8
+ * bytes of each id as a number decide almost every comparison, then
+ * each entry moves once, in place, cycle by cycle.  -1 on OOM.
+ */
+static int
+entries_sort(struct entry *v, size_t n)
+{
+	struct sortkey *keys;
+	struct entry tmp;
+	size_t i, j, from;
+
+	if (n < 2)
+		return 0;
+	if ((keys = malloc(n * sizeof *keys)) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		const unsigned char *id = (const unsigned char *)v[i].id;
+		unsigned long long k = 0;
+		unsigned c = 1;
+
+		/* Bytes after the NUL count as 0, as strcmp sees them. */
+		for (j = 0; j < 8; j++) {
+			c = c != 0 ? id[j] : 0;
+			k = k << 8 | c;
+		}
+		keys[i].k = k;
+		keys[i].i = i;
+		keys[i].id = v[i].id;
+	}
+	qsort(keys, n, sizeof *keys, sortkey_cmp);
+	/* Position i takes the entry at keys[i].i. */
+	for (i = 0; i < n; i++) {
+		if (keys[i].i == i)
+			continue;
+		tmp = v[i];
+		for (j = i; (from = keys[j].i) != i; j = from) {
+			v[j] = v[from];
+			keys[j].i = j;
+		}
+		v[j] = tmp;
+		keys[j].i = j;
+	}
+	free(keys);
+	return 0;
+}
+
+/* Read the names of the client files into sc->v; 0 or -1 with sc->e. */
+static int
+scan_list(struct psw_scan *sc)
+{
+	size_t cap = 0, len;
+	struct dirent *de;
+
+	if ((sc->dir = opendir(sc->st->clients)) == NULL) {
 		if (errno == ENOENT)
 			return 0;
-		return psw_error_errno(e, PSW_EIO, errno, "cannot read '%s'",
-		    st->clients);
+		return psw_error_errno(&sc->e, PSW_EIO, errno,
+		    "cannot read '%s'", sc->st->clients);
 	}
-	dfd = dirfd(dir);
-	while ((errno = 0, de = readdir(dir)) != NULL) {
+	while ((errno = 0, de = readdir(sc->dir)) != NULL) {
 		char id[PSW_ID_MAX + 8];
 
 		len = strlen(de->d_name);
 		if (len <= 5 || strcmp(de->d_name + len - 5, ".yaml") != 0)
 			continue;
 		if (len - 5 > PSW_ID_MAX) {
-			psw_buf_addf(warn, "clients/%.80s...: file name is "
-			    "not a valid client id; ignored\n", de->d_name);
+			psw_buf_addf(&sc->warn, "clients/%.80s...: file name "
+			    "is not a valid client id; ignored\n", de->d_name);
 			continue;
 		}
 		memcpy(id, de->d_name, len - 5);
 		id[len - 5] = '\0';
 		if (!psw_id_valid(id)) {
-			psw_buf_addf(warn, "clients/%s: file name is not a "
-			    "valid client id; ignored\n", de->d_name);
+			psw_buf_addf(&sc->warn, "clients/%s: file name is not "
+			    "a valid client id; ignored\n", de->d_name);
 			continue;
 		}
-		if (fstatat(dfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0)
-			continue;	/* removed meanwhile */
-		if (entries_push(&v, &n, &cap) < 0) {
-			closedir(dir);
-			free(v);
-			return psw_error(e, PSW_EIO, "out of memory");
-		}
-		memset(&v[n], 0, sizeof v[n]);
-		memcpy(v[n].id, id, len - 5 + 1);
-		entry_stat(&v[n], &sb);
-		n++;
+		if (entries_push(&sc->v, &sc->n, &cap) < 0)
+			return psw_error(&sc->e, PSW_EIO, "out of memory");
+		memset(&sc->v[sc->n], 0, sizeof sc->v[sc->n]);
+		memcpy(sc->v[sc->n].id, id, len - 5 + 1);
+		sc->n++;
 	}
-	if (errno != 0) {
-		int err = errno;
-
-		closedir(dir);
-		free(v);
-		return psw_error_errno(e, PSW_EIO, err, "cannot read '%s'",
-		    st->clients);
-	}
-	closedir(dir);
-	if (n > 1)
-		qsort(v, n, sizeof *v, entry_cmp);
-	*out = v;
-	*count = n;
+	if (errno != 0)
+		return psw_error_errno(&sc->e, PSW_EIO, errno,
+		    "cannot read '%s'", sc->st->clients);
+	/* Sorted now, while the caller reads the index. */
+	if (entries_sort(sc->v, sc->n) < 0)
+		return psw_error(&sc->e, PSW_EIO, "out of memory");
 	return 0;
+}
+
+/* Stat chunks of the listed entries until none is left; a file removed
+ * meanwhile is marked with size -1. */
+static void
+scan_stat(struct psw_scan *sc)
+{
+	char name[PSW_ID_MAX + 8];
+	struct stat sb;
+	size_t i, k, end;
+	int dfd;
+
+	if (sc->dir == NULL)
+		return;
+	dfd = dirfd(sc->dir);
+	for (;;) {
+		k = atomic_fetch_add(&sc->next, SCAN_CHUNK);
+		if (k >= sc->n)
+			return;
+		end = k + SCAN_CHUNK < sc->n ? k + SCAN_CHUNK : sc->n;
+		for (i = k; i < end; i++) {
+			snprintf(name, sizeof name, "%s.yaml", sc->v[i].id);
+			if (fstatat(dfd, name, &sb, AT_SYMLINK_NOFOLLOW) < 0)
+				sc->v[i].size = -1;
+			else
+				entry_stat(&sc->v[i], &sb);
+		}
+	}
+}
+
+/* Close the folder and drop the entries removed meanwhile. */
+static void
+scan_finish(struct psw_scan *sc)
+{
+	size_t i, n = 0;
+
+	if (sc->dir != NULL)
+		closedir(sc->dir);
+	sc->dir = NULL;
+	for (i = 0; i < sc->n; i++)
+		if (sc->v[i].size >= 0)
+			sc->v[n++] = sc->v[i];
+	sc->n = n;
 }
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -1296,23 +1400,20 @@ scan_folder(const struct psw_store *st, struct entry **out, size_t *count,
 #define SANITIZED 0
 #endif
 
-/* The listing of the clients folder, made on a thread of its own. */
-struct psw_scan {
-	pthread_t tid;
-	const struct psw_store *st;
-	struct entry *v;
-	size_t n;
-	struct psw_buf warn;	/* warnings, a line each, for the caller */
-	struct psw_err e;
-	int rc;
-};
-
 static void *
 scan_main(void *arg)
 {
 	struct psw_scan *sc = arg;
+	int rc;
 
-	sc->rc = scan_folder(sc->st, &sc->v, &sc->n, &sc->warn, &sc->e);
+	rc = scan_list(sc);
+	pthread_mutex_lock(&sc->mu);
+	sc->rc = rc;
+	sc->listed = 1;
+	pthread_cond_signal(&sc->cv);
+	pthread_mutex_unlock(&sc->mu);
+	if (rc == 0)
+		scan_stat(sc);
 	return NULL;
 }
 
@@ -1334,12 +1435,43 @@ scan_start(struct psw_index *ix)
 	if ((sc = calloc(1, sizeof *sc)) == NULL)
 		return;
 	sc->st = ix->st;
+	sc->threaded = 1;
 	psw_err_clear(&sc->e);
+	pthread_mutex_init(&sc->mu, NULL);
+	pthread_cond_init(&sc->cv, NULL);
 	if (pthread_create(&sc->tid, NULL, scan_main, sc) != 0) {
+		pthread_cond_destroy(&sc->cv);
+		pthread_mutex_destroy(&sc->mu);
 		free(sc);
 		return;
 	}
 	ix->scan = sc;
+}
+
+/* Wait for the listing: its names, then (taking a share of the stat
+ * calls) its end. */
+static void
+scan_join(struct psw_scan *sc)
+{
+	pthread_mutex_lock(&sc->mu);
+	while (!sc->listed)
+		pthread_cond_wait(&sc->cv, &sc->mu);
+	pthread_mutex_unlock(&sc->mu);
+	if (sc->rc == 0)
+		scan_stat(sc);
+	pthread_join(sc->tid, NULL);
+	pthread_cond_destroy(&sc->cv);
+	pthread_mutex_destroy(&sc->mu);
+}
+
+/* Free a listing and what it holds. */
+static void
+scan_free(struct psw_scan *sc)
+{
+	if (sc->dir != NULL)
+		closedir(sc->dir);
+	free(sc->v);
+	psw_buf_release(&sc->warn);
 }
 
 /* Wait for a listing started and drop it. */
@@ -1350,9 +1482,8 @@ scan_drop(struct psw_index *ix)
 
 	if (sc == NULL)
 		return;
-	pthread_join(sc->tid, NULL);
-	free(sc->v);
-	psw_buf_release(&sc->warn);
+	scan_join(sc);
+	scan_free(sc);
 	free(sc);
 	ix->scan = NULL;
 }
@@ -1368,15 +1499,17 @@ scan_take(struct psw_index *ix, struct entry **out, size_t *count,
 
 	if (sc == NULL) {
 		memset(&local, 0, sizeof local);
-		local.rc = scan_folder(ix->st, &local.v, &local.n, &local.warn,
-		    e);
 		sc = &local;
+		sc->st = ix->st;
+		psw_err_clear(&sc->e);
+		if ((sc->rc = scan_list(sc)) == 0)
+			scan_stat(sc);
 	} else {
-		pthread_join(sc->tid, NULL);
+		scan_join(sc);
 		ix->scan = NULL;
-		if (sc->rc < 0)
-			*e = sc->e;
 	}
+	if (sc->rc < 0)
+		*e = sc->e;
 	for (p = sc->warn.s; p != NULL && (nl = strchr(p, '\n')) != NULL;
 	    p = nl + 1)
 		psw_store_warn(ix->st, "%.*s", (int)(nl - p), p);
@@ -1384,11 +1517,12 @@ scan_take(struct psw_index *ix, struct entry **out, size_t *count,
 	if (rc == 0 && sc->warn.oom)
 		rc = psw_error(e, PSW_EIO, "out of memory");
 	if (rc == 0) {
+		scan_finish(sc);
 		*out = sc->v;
 		*count = sc->n;
-	} else
-		free(sc->v);
-	psw_buf_release(&sc->warn);
+		sc->v = NULL;
+	}
+	scan_free(sc);
 	if (sc != &local)
 		free(sc);
 	return rc;
@@ -1883,10 +2017,16 @@ sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
 	int rc = SQLITE_OK, stale, due_stale, fresh, level;
 
 	memset(&p, 0, sizeof p);
-	if (scan_take(ix, &disk, &nd, e) < 0)
+	/* The files table first, while the folder is still being listed
+	 * on its thread: a file changed in between is seen as changed. */
+	if ((rc = load_files(ix, &rec, &nr)) != SQLITE_OK) {
+		scan_drop(ix);
+		return rc;
+	}
+	if (scan_take(ix, &disk, &nd, e) < 0) {
+		free(rec);
 		return -1;
-	if ((rc = load_files(ix, &rec, &nr)) != SQLITE_OK)
-		goto out;
+	}
 	/* Rows edited behind psw's back: rebuild (psw_index_sync). */
 	if ((level = guard_is_level(ix->db)) <= 0) {
 		rc = level < 0 ? -level : SQLITE_CORRUPT;

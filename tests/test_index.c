@@ -742,6 +742,57 @@ test_sync_scan_error(void **state)
 }
 
 /*
+ * The folder's listing is sorted by id (on small numeric keys of the
+ * first 8 bytes, strcmp deciding ties) and merged with the files table
+ * in SQLite's order: ids alike in their first 8 bytes, ids shorter than
+ * 8 and prefixes of each other all meet their own rows, so a second
+ * sync, with the listing on a thread or not, reads nothing.
+ */
+static void
+test_sync_order(void **state)
+{
+	static const char *ids[] = { "abcdefgh", "abcdefgh-2", "abcdefgh-10",
+	    "abcdefgh1", "abc", "ab", "abcdefg", "b", "a9", "a-", "zz",
+	    "abcdefghz", "abcdefgi", "9", "abcdefgh0a", "abcdefgh0" };
+	const size_t n = sizeof ids / sizeof ids[0];
+	struct fx *fx = *state;
+	struct psw_sync_stats s;
+	struct psw_err e;
+	char text[256], path[512];
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		write_client(fx, ids[i], simple_client(text, sizeof text,
+		    ids[i], "N"));
+	ix_open(fx);
+	ix_sync(fx, &s);
+	check_stats(&s, n, n, 0, 0);
+	ix_sync(fx, &s);
+	check_stats(&s, n, 0, 0, 0);
+	ix_close(fx);
+	psw_err_clear(&e);
+	assert_int_equal(psw_index_open_scan(&fx->ix, &fx->st, &e), 0);
+	fx->ixopen = 1;
+	ix_sync(fx, &s);
+	check_stats(&s, n, 0, 0, 0);
+	ix_close(fx);
+
+	/* One gone, one changed: exactly those. */
+	snprintf(path, sizeof path, "%s/clients/abcdefgh-2.yaml", fx->dir);
+	assert_int_equal(unlink(path), 0);
+	write_client(fx, "abcdefgh0", simple_client(text, sizeof text,
+	    "abcdefgh0", "Changed Name"));
+	assert_int_equal(psw_index_open_scan(&fx->ix, &fx->st, &e), 0);
+	fx->ixopen = 1;
+	ix_sync(fx, &s);
+	check_stats(&s, n - 1, 1, 1, 0);
+	assert_q(psw_index_db(&fx->ix), "SELECT name FROM clients WHERE "
+	    "id = ?1", "abcdefgh0", "Changed Name");
+	assert_int_equal(q_int(psw_index_db(&fx->ix), "SELECT count(*) FROM "
+	    "files", NULL), (long long)(n - 1));
+}
+
+/*
  * A deleted index is rebuilt from the files (rebuilt set, a note says so,
  * every row back); rows deleted behind the index's back are read again.
  */
@@ -1435,6 +1486,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_sync_problems, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_open_scan, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_sync_order, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_sync_scan_error, setup,
 		    teardown),
