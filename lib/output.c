@@ -330,12 +330,16 @@ text_unit(const unsigned char *s, struct unit *u)
 	u->width = u->esc[0] != '\0' ? strlen(u->esc) : cp_width(c);
 }
 
-/* Write s for a terminal, with control and bidi characters escaped. */
-int
-psw_put_text(FILE *fp, const char *s)
+/*
+ * Write s for a terminal, with control and bidi characters escaped, and
+ * add the columns it took to *width; 0 or EOF.
+ */
+static int
+put_text_width(FILE *fp, const char *s, size_t *width)
 {
 	const unsigned char *p, *run;
 	struct unit u;
+	size_t w = 0;
 
 	if (s == NULL)
 		return 0;
@@ -343,9 +347,11 @@ psw_put_text(FILE *fp, const char *s)
 	while (*p != '\0') {
 		if (*p >= 0x20 && *p < 0x7f) {	/* most text: no decoding */
 			p++;
+			w++;
 			continue;
 		}
 		text_unit(p, &u);
+		w += u.width;
 		if (u.esc[0] != '\0') {
 			if (put_n(fp, run, (size_t)(p - run)) == EOF ||
 			    put_s(fp, u.esc) == EOF)
@@ -354,7 +360,17 @@ psw_put_text(FILE *fp, const char *s)
 		}
 		p += u.len;
 	}
+	*width += w;
 	return put_n(fp, run, (size_t)(p - run));
+}
+
+/* Write s for a terminal, with control and bidi characters escaped. */
+int
+psw_put_text(FILE *fp, const char *s)
+{
+	size_t w = 0;
+
+	return put_text_width(fp, s, &w);
 }
 
 /* Columns psw_put_text() takes to show s. */
@@ -813,6 +829,9 @@ table_fail(struct psw_table *t)
 	return -1;
 }
 
+static int text_widths(struct psw_table *);
+static void text_measure(struct psw_table *, const char *const *);
+
 /*
  * Keep a copy of a text row, packed into one buffer for all the rows
  * (a row costs the bytes of its cells and one offset); 0 or -1 on OOM.
@@ -839,6 +858,10 @@ text_keep(struct psw_table *t, const char *const *cells)
 		t->rows = v;
 		t->cap = cap;
 	}
+	/* Widths are taken as rows come: printing needs no second look. */
+	if (text_widths(t) < 0)
+		return -1;
+	text_measure(t, cells);
 	for (i = 0; i < t->ncols; i++) {
 		n = cells[i] != NULL ? strlen(cells[i]) + 1 : 1;
 		if (need > SIZE_MAX - n) {
@@ -868,10 +891,10 @@ text_keep(struct psw_table *t, const char *const *cells)
 	t->rows[t->nrows] = t->len;
 	p = t->text + t->len;
 	for (i = 0; i < t->ncols; i++) {
-		n = cells[i] != NULL ? strlen(cells[i]) : 0;
-		memcpy(p, cells[i] != NULL ? cells[i] : "", n);
-		p[n] = '\0';
-		p += n + 1;
+		if (cells[i] != NULL)
+			p = stpcpy(p, cells[i]) + 1;
+		else
+			*p++ = '\0';
 	}
 	t->len += need;
 	t->nrows++;
@@ -1050,14 +1073,15 @@ text_line(struct psw_table *t, char *const *cells, const size_t *w,
 	for (i = 0; i < t->ncols; i++) {
 		s = cells[i] != NULL ? cells[i] : "";
 		right = t->cols[i].flags & PSW_COL_RIGHT;
-		cw = psw_text_width(s);
+		cw = 0;
 		if (i > 0)
 			pend += 2;
+		/* Left-aligned cells are measured as they are written. */
 		if (right)
-			pend += w[i] - cw;
+			pend += w[i] - psw_text_width(s);
 		if (*s != '\0') {
 			if (put_spaces(fp, pend) == EOF ||
-			    psw_put_text(fp, s) == EOF)
+			    put_text_width(fp, s, &cw) == EOF)
 				return EOF;
 			pend = 0;
 		}
@@ -1114,13 +1138,10 @@ text_print(struct psw_table *t)
 
 	if (t->nrows == 0 || t->streaming)
 		return 0;
+	/* The widths were taken as the rows were kept. */
 	if (text_widths(t) < 0 || (t->ncols > 0 &&
 	    (cells = calloc(t->ncols, sizeof *cells)) == NULL))
 		goto out;
-	for (r = 0; t->ncols > 0 && r < t->nrows; r++) {
-		text_cells(t, r, cells);
-		text_measure(t, (const char *const *)cells);
-	}
 	if (text_line(t, t->head, t->w, t->o->color) == EOF)
 		goto out;
 	for (r = 0; r < t->nrows; r++) {
@@ -1177,22 +1198,12 @@ psw_table_measure(struct psw_table *t, const char *const *cells)
 int
 psw_table_stream_text(struct psw_table *t)
 {
-	char **cells = NULL;
-	size_t r;
-
 	if (t == NULL || !is_text(t) || t->streaming)
 		return 0;
 	errno = 0;
-	if (text_widths(t) < 0 || (t->ncols > 0 &&
-	    (cells = calloc(t->ncols, sizeof *cells)) == NULL)) {
-		free(cells);
+	/* The kept rows were measured as they came. */
+	if (text_widths(t) < 0)
 		return table_fail(t);
-	}
-	for (r = 0; t->ncols > 0 && r < t->nrows; r++) {
-		text_cells(t, r, cells);
-		text_measure(t, (const char *const *)cells);
-	}
-	free(cells);
 	free(t->text);
 	free(t->rows);
 	t->text = NULL;
