@@ -79,10 +79,13 @@ struct loader {
 	const unsigned char *s;	/* the input, without a BOM */
 	size_t len;
 	size_t at_index, at_off;	/* a libyaml index, its byte offset */
+	int ascii;		/* every byte below 0x80 */
 	size_t gap;		/* bytes before this are checked for comments */
 };
 
 /* --- Arena --------------------------------------------------------- */
+
+static void *arena_raw(struct psw_doc *, size_t, size_t);
 
 /*
  * Zeroed memory of n bytes from the document's arena, aligned for any
@@ -91,22 +94,38 @@ struct loader {
 void *
 psw_doc_alloc(struct psw_doc *doc, size_t n)
 {
+	void *p;
+
+	if ((p = arena_raw(doc, n, ARENA_ALIGN)) != NULL)
+		memset(p, 0, n);
+	return p;
+}
+
+/*
+ * n bytes, not zeroed, from the arena, at a multiple of align (a power
+ * of two up to ARENA_ALIGN); NULL when memory runs out.
+ */
+static void *
+arena_raw(struct psw_doc *doc, size_t n, size_t align)
+{
 	struct arena_chunk *c;
-	size_t size;
+	size_t size, at;
 	void *p;
 
 	if (n > SIZE_MAX / 2)
 		return NULL;
-	n = (n + ARENA_ALIGN - 1) / ARENA_ALIGN * ARENA_ALIGN;
+	n = (n + align - 1) / align * align;
 	if (n == 0)
 		n = ARENA_ALIGN;
 	c = doc->chunks;
-	if (c == NULL || c->size - c->used < n) {
+	at = c != NULL ? (c->used + align - 1) / align * align : 0;
+	if (c == NULL || at > c->size || c->size - at < n) {
 		size = n > ARENA_CHUNK / 4 ? n : ARENA_CHUNK;
 		if ((c = malloc(sizeof *c + size)) == NULL)
 			return NULL;
 		c->size = size;
 		c->used = 0;
+		at = 0;
 		if (size == n && doc->chunks != NULL) {
 			/* A large block: keep the current chunk in front. */
 			c->next = doc->chunks->next;
@@ -116,9 +135,9 @@ psw_doc_alloc(struct psw_doc *doc, size_t n)
 			doc->chunks = c;
 		}
 	}
-	p = (char *)c->data + c->used;
-	c->used += n;
-	memset(p, 0, n);
+	/* Chunks start aligned for any type, and so each block. */
+	p = (char *)c->data + at;
+	c->used = at + n;
 	return p;
 }
 
@@ -128,7 +147,7 @@ arena_strndup(struct psw_doc *doc, const char *s, size_t n)
 {
 	char *p;
 
-	if ((p = psw_doc_alloc(doc, n + 1)) == NULL)
+	if ((p = arena_raw(doc, n + 1, 1)) == NULL)
 		return NULL;
 	if (n > 0)
 		memcpy(p, s, n);
@@ -454,18 +473,34 @@ offset_pos(const unsigned char *s, size_t len, size_t off, int *line,
  */
 static int
 check_text(const unsigned char *s, size_t len, const char *name,
-    struct psw_err *e)
+    int *ascii, struct psw_err *e)
 {
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t high = 0x8080808080808080ULL;
 	size_t i = 0, at;
+	uint64_t x;
 	uint32_t c;
 	int line, col;
 
+	*ascii = 1;
 	while (i < len) {
 		at = i;
+		/* Eight printable ASCII bytes at a time: none has the high
+		 * bit, none is below 0x20, none is 0x7f. */
+		if (len - i >= 8) {
+			memcpy(&x, s + i, 8);
+			if (((x | ((x - 0x20 * ones) & ~x) |
+			    ((x ^ 0x7f * ones) - ones)) & high) == 0) {
+				i += 8;
+				continue;
+			}
+		}
 		if (s[i] >= 0x20 && s[i] < 0x7f) {
 			i++;
 			continue;
 		}
+		if (s[i] >= 0x80)
+			*ascii = 0;
 		if (psw_utf8_next(s, len, &i, &c) < 0) {
 			offset_pos(s, len, at, &line, &col);
 			return psw_error_at(e, PSW_EDATA, name, line, col,
@@ -493,6 +528,8 @@ check_text(const unsigned char *s, size_t len, const char *name,
 static size_t
 byte_at(struct loader *l, size_t idx)
 {
+	if (l->ascii)		/* a character is a byte */
+		return idx < l->len ? idx : l->len;
 	if (idx < l->at_index)
 		l->at_index = l->at_off = 0;
 	while (l->at_index < idx && l->at_off < l->len) {
@@ -1046,7 +1083,7 @@ psw_doc_load_mem(const char *buf, size_t len, const char *name,
 {
 	const unsigned char *s = (const unsigned char *)buf;
 	struct loader l;
-	int rc;
+	int rc, ascii;
 
 	*out = NULL;
 	if (name == NULL)
@@ -1059,9 +1096,10 @@ psw_doc_load_mem(const char *buf, size_t len, const char *name,
 		s += 3;
 		len -= 3;
 	}
-	if ((rc = check_text(s, len, name, e)) < 0)
+	if ((rc = check_text(s, len, name, &ascii, e)) < 0)
 		return rc;
 	memset(&l, 0, sizeof l);
+	l.ascii = ascii;
 	l.s = s;
 	l.len = len;
 	l.name = name;

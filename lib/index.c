@@ -1820,7 +1820,13 @@ pool_worker(void *arg)
 	return NULL;
 }
 
-/* How many parsing threads for n changed files (0: parse in this one). */
+/*
+ * How many parsing threads for n changed files (0: parse in this one).
+ * One fewer than the processors: the writing thread parses too whenever
+ * the next file it needs is not ready, so no processor has two threads
+ * to switch between (two workers and the writer on two processors were
+ * 15% slower).
+ */
 static int
 pool_threads(size_t n)
 {
@@ -1828,7 +1834,7 @@ pool_threads(size_t n)
 
 	if (n < POOL_MIN || cpus < 2)
 		return 0;
-	return cpus > POOL_THREADS ? POOL_THREADS : (int)cpus;
+	return cpus - 1 > POOL_THREADS ? POOL_THREADS : (int)cpus - 1;
 }
 
 /*
@@ -1861,8 +1867,23 @@ reindex(struct psw_index *ix, struct puts *p, const struct entry *disk,
 	for (k = 0; k < n && rc == SQLITE_OK; k++) {
 		if (started > 0) {
 			pthread_mutex_lock(&pl->mu);
-			while (!pl->ready[k % POOL_WINDOW])
-				pthread_cond_wait(&pl->cv, &pl->mu);
+			while (!pl->ready[k % POOL_WINDOW]) {
+				size_t j;
+
+				/* Waiting: parse the next one here. */
+				if (pl->stop || pl->next >= pl->n ||
+				    pl->next >= pl->taken + POOL_WINDOW) {
+					pthread_cond_wait(&pl->cv, &pl->mu);
+					continue;
+				}
+				j = pl->next++;
+				pthread_mutex_unlock(&pl->mu);
+				parse_one(pl->st, &pl->disk[pl->pending[j]],
+				    &pl->slot[j % POOL_WINDOW]);
+				pthread_mutex_lock(&pl->mu);
+				pl->ready[j % POOL_WINDOW] = 1;
+				pthread_cond_broadcast(&pl->cv);
+			}
 			pthread_mutex_unlock(&pl->mu);
 			r = &pl->slot[k % POOL_WINDOW];
 		} else {

@@ -778,6 +778,56 @@ test_refuse_encoding(void **state)
 	refused("\"k\\0\": 1\n", "t.yaml:1:1: scalar contains a NUL character");
 }
 
+/*
+ * The text check reads eight bytes at a time: a bad byte at each place
+ * of a long line, before and after a block boundary, is still found at
+ * its own column; a line of printable ASCII goes through.  Positions
+ * after non-ASCII text count characters, not bytes.
+ */
+static void
+test_refuse_encoding_offsets(void **state)
+{
+	static const struct {
+		const char *bytes, *what;
+	} bad[] = {
+		{ "\x01", "character U+0001 is not allowed" },
+		{ "\x1f", "character U+001F is not allowed" },
+		{ "\x7f", "character U+007F is not allowed" },
+		{ "\x80", "invalid UTF-8 (byte 0x80)" },
+		{ "\xff", "invalid UTF-8 (byte 0xff)" },
+	};
+	char text[128], want[160];
+	struct psw_doc *doc;
+	struct psw_err e;
+	size_t k, at;
+
+	(void)state;
+	for (k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+		for (at = 0; at < 40; at++) {
+			snprintf(text, sizeof text, "a: %.*s%s%s\n",
+			    (int)at, "0123456789012345678901234567890123456789",
+			    bad[k].bytes, "tail of the line");
+			snprintf(want, sizeof want, "t.yaml:1:%zu: %s", at + 4,
+			    bad[k].what);
+			refused(text, want);
+		}
+	}
+	/* Printable ASCII of every length, and the same after "é". */
+	for (at = 0; at < 40; at++) {
+		snprintf(text, sizeof text, "a: %.*s\n", (int)at,
+		    "0123456789 abc-def_ghi.jkl/mno+pqr=stu(v)w~x!y");
+		psw_err_clear(&e);
+		assert_int_equal(psw_doc_load_mem(text, strlen(text), "t.yaml",
+		    &doc, &e), 0);
+		psw_doc_free(doc);
+	}
+	refused("a: [b, -]\n", "t.yaml:1:8: '-' alone is not a plain scalar");
+	refused("a: [\xc3\xa9, -]\n",
+	    "t.yaml:1:8: '-' alone is not a plain scalar");
+	refused("a: \xe2\x80\x94\xe2\x80\x94\nb: [c, -]\n",
+	    "t.yaml:2:8: '-' alone is not a plain scalar");
+}
+
 /* Documents, tags, directives, complex keys and bad syntax. */
 static void
 test_refuse_structure(void **state)
@@ -1543,6 +1593,7 @@ main(void)
 		cmocka_unit_test(test_refuse_duplicates),
 		cmocka_unit_test(test_many_keys),
 		cmocka_unit_test(test_refuse_encoding),
+		cmocka_unit_test(test_refuse_encoding_offsets),
 		cmocka_unit_test(test_refuse_structure),
 		cmocka_unit_test(test_plain_safe),
 		cmocka_unit_test(test_emit_client),
