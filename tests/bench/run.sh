@@ -14,11 +14,11 @@
 #   reports        stat floor + the sqlite3 shell running the very
 #                  statements the report ran (captured by sqltrace.so)
 #   startup        trivial: a program linked like the tools
-#   due            also beside remind(1), when it is installed
+#   due            also beside remind(1) (installed with the tools)
 # One psw-plan note is compared with the same at the smallest N.
 set -eu
 cd "$(dirname "$0")/../.."
-sh tests/deps.sh
+sh tests/deps.sh remind
 b=build-bench
 [ -d $b ] || meson setup $b -Dbuildtype=release -Dtests=enabled >/dev/null
 ninja -C $b >/dev/null
