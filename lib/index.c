@@ -9,6 +9,7 @@
 #include <stdatomic.h>
 #include <errno.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <fcntl.h>
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -1532,6 +1533,8 @@ scan_drop(struct psw_index *ix)
 
 	if (sc == NULL)
 		return;
+	/* Nobody will read it: no more stat calls. */
+	atomic_store(&sc->next, SIZE_MAX / 2);
 	scan_join(sc);
 	scan_free(sc);
 	free(sc);
@@ -1888,7 +1891,9 @@ pool_threads(size_t n)
  * glibc's default gives the top of the heap back to the system each time
  * and faults it in again for the next file (a tenth of a full build's
  * time).  Keep it: the memory is used again at once, and the peak does
- * not change.
+ * not change.  The setting is the process's, for good (it also stops
+ * glibc adjusting its mmap threshold): right for the short-lived tools
+ * this library serves, and said here for any other program using it.
  */
 static void
 keep_heap(void)
@@ -2108,7 +2113,11 @@ sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
 	/* The files table first, while the folder is still being listed
 	 * on its thread: a file changed in between is seen as changed. */
 	if ((rc = load_files(ix, &rl)) != SQLITE_OK) {
-		scan_drop(ix);
+		/* A folder that cannot be listed is said first, and the
+		 * index is not rebuilt for it. */
+		if (scan_take(ix, &dl, e) < 0)
+			return -1;
+		entries_free(&dl);
 		return rc;
 	}
 	if (scan_take(ix, &dl, e) < 0) {

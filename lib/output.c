@@ -1100,20 +1100,27 @@ text_widths(struct psw_table *t)
 	size_t i;
 	char *p;
 
+	/* Called for every kept row: after a failure (no memory) the
+	 * next call goes on where this one stopped, leaking nothing. */
 	if (t->w != NULL || t->ncols == 0)
 		return 0;
-	if ((t->head = calloc(t->ncols, sizeof *t->head)) == NULL ||
-	    (t->w = calloc(t->ncols, sizeof *t->w)) == NULL)
+	if (t->head == NULL &&
+	    (t->head = calloc(t->ncols, sizeof *t->head)) == NULL)
 		return -1;
 	for (i = 0; i < t->ncols; i++) {
+		if (t->head[i] != NULL)
+			continue;
 		t->head[i] = strdup(t->cols[i].name ? t->cols[i].name : "");
 		if (t->head[i] == NULL)
 			return -1;
 		for (p = t->head[i]; *p != '\0'; p++)
 			if (*p >= 'a' && *p <= 'z')
 				*p = (char)(*p - 'a' + 'A');
-		t->w[i] = psw_text_width(t->head[i]);
 	}
+	if ((t->w = calloc(t->ncols, sizeof *t->w)) == NULL)
+		return -1;
+	for (i = 0; i < t->ncols; i++)
+		t->w[i] = psw_text_width(t->head[i]);
 	return 0;
 }
 
