@@ -793,6 +793,58 @@ test_sync_order(void **state)
 }
 
 /*
+ * A damaged index and a folder that cannot be listed at once: the folder
+ * is reported and the index is not rebuilt for it (a rebuild would have
+ * nothing to read); listed again, the damage is found and rebuilt.
+ */
+static void
+test_sync_scan_error_damaged(void **state)
+{
+	struct fx *fx = *state;
+	struct psw_sync_stats s;
+	struct psw_err e;
+	char text[256], dir[256], moved[256], junk[8192];
+	int fd, i, w;
+
+	for (i = 0; i < 40; i++) {
+		char id[16];
+
+		snprintf(id, sizeof id, "c%02d", i);
+		write_client(fx, id, simple_client(text, sizeof text, id,
+		    "A client with a long enough name to fill pages"));
+	}
+	ix_open(fx);
+	ix_sync(fx, &s);
+	check_stats(&s, 40, 40, 0, 0);
+	ix_close(fx);
+	memset(junk, 'G', sizeof junk);
+	assert_true((fd = open(fx->st.index_path, O_WRONLY)) >= 0);
+	assert_int_equal(pwrite(fd, junk, sizeof junk, 4096),
+	    (ssize_t)sizeof junk);
+	close(fd);
+
+	snprintf(dir, sizeof dir, "%s/clients", fx->dir);
+	snprintf(moved, sizeof moved, "%s/clients.away", fx->dir);
+	assert_int_equal(rename(dir, moved), 0);
+	assert_true((fd = open(dir, O_WRONLY | O_CREAT | O_EXCL, 0600)) >= 0);
+	close(fd);
+	w = fx->nwarns;
+	ix_open(fx);
+	psw_err_clear(&e);
+	assert_int_equal(psw_index_sync(&fx->ix, &s, &e), -PSW_EIO);
+	assert_non_null(strstr(e.msg, "cannot read"));
+	assert_false(warned_since(fx, w, "is damaged ("));
+	ix_close(fx);
+
+	assert_int_equal(unlink(dir), 0);
+	assert_int_equal(rename(moved, dir), 0);
+	ix_open(fx);
+	ix_sync(fx, &s);
+	check_stats(&s, 40, 40, 0, 0);
+	assert_true(warned_since(fx, w, "is damaged ("));
+}
+
+/*
  * A deleted index is rebuilt from the files (rebuilt set, a note says so,
  * every row back); rows deleted behind the index's back are read again.
  */
@@ -1489,6 +1541,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_sync_order, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_sync_scan_error_damaged,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_scan_error, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_rebuild_deleted, setup,
