@@ -1844,26 +1844,41 @@ struct pool {
 	struct parsed slot[POOL_WINDOW];
 };
 
+/* May an entry be claimed now (its slot free)?  With pl->mu held. */
+static int
+pool_claimable(const struct pool *pl)
+{
+	return !pl->stop && pl->next < pl->n &&
+	    pl->next < pl->taken + POOL_WINDOW;
+}
+
+/* Claim the next entry and parse it into its slot, unlocking pl->mu
+ * meanwhile; with pl->mu held and pool_claimable(). */
+static void
+pool_parse_next(struct pool *pl)
+{
+	size_t k = pl->next++;
+
+	pthread_mutex_unlock(&pl->mu);
+	parse_one(pl->st, &pl->disk[pl->pending[k]],
+	    &pl->slot[k % POOL_WINDOW]);
+	pthread_mutex_lock(&pl->mu);
+	pl->ready[k % POOL_WINDOW] = 1;
+	pthread_cond_broadcast(&pl->cv);
+}
+
 static void *
 pool_worker(void *arg)
 {
 	struct pool *pl = arg;
-	size_t k;
 
 	pthread_mutex_lock(&pl->mu);
 	for (;;) {
-		while (!pl->stop && pl->next < pl->n &&
-		    pl->next >= pl->taken + POOL_WINDOW)
+		while (!pl->stop && pl->next < pl->n && !pool_claimable(pl))
 			pthread_cond_wait(&pl->cv, &pl->mu);
-		if (pl->stop || pl->next >= pl->n)
+		if (!pool_claimable(pl))
 			break;
-		k = pl->next++;
-		pthread_mutex_unlock(&pl->mu);
-		parse_one(pl->st, &pl->disk[pl->pending[k]],
-		    &pl->slot[k % POOL_WINDOW]);
-		pthread_mutex_lock(&pl->mu);
-		pl->ready[k % POOL_WINDOW] = 1;
-		pthread_cond_broadcast(&pl->cv);
+		pool_parse_next(pl);
 	}
 	pthread_mutex_unlock(&pl->mu);
 	return NULL;
@@ -1936,22 +1951,12 @@ reindex(struct psw_index *ix, struct puts *p, const struct entry *disk,
 	for (k = 0; k < n && rc == SQLITE_OK; k++) {
 		if (started > 0) {
 			pthread_mutex_lock(&pl->mu);
+			/* Waiting: parse the next one here. */
 			while (!pl->ready[k % POOL_WINDOW]) {
-				size_t j;
-
-				/* Waiting: parse the next one here. */
-				if (pl->stop || pl->next >= pl->n ||
-				    pl->next >= pl->taken + POOL_WINDOW) {
+				if (pool_claimable(pl))
+					pool_parse_next(pl);
+				else
 					pthread_cond_wait(&pl->cv, &pl->mu);
-					continue;
-				}
-				j = pl->next++;
-				pthread_mutex_unlock(&pl->mu);
-				parse_one(pl->st, &pl->disk[pl->pending[j]],
-				    &pl->slot[j % POOL_WINDOW]);
-				pthread_mutex_lock(&pl->mu);
-				pl->ready[j % POOL_WINDOW] = 1;
-				pthread_cond_broadcast(&pl->cv);
 			}
 			pthread_mutex_unlock(&pl->mu);
 			r = &pl->slot[k % POOL_WINDOW];
