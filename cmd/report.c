@@ -38,11 +38,6 @@ static const char usage_text[] =
 "exit status: 0 ok, 1 empty with -e, 2 usage, 3 bad data, 4 locked,\n"
 "5 I/O error.  See psw-report(1) and psw(7).\n";
 
-struct command {
-	const char *name;
-	int (*fn)(struct psw_cli *, int, char **);
-};
-
 /* --- What the reports share ---------------------------------------- */
 
 int
@@ -652,7 +647,7 @@ out:
 	return rc;
 }
 
-static const struct command commands[] = {
+static const struct psw_cli_command commands[] = {
 	{ "caseload", cmd_caseload },
 	{ "due", cmd_due },
 	{ "missing", cmd_missing },
@@ -663,20 +658,6 @@ static const struct command commands[] = {
 int
 main(int argc, char **argv)
 {
-	struct psw_cli cli;
-	size_t i;
-	int rc;
-
-	psw_cli_init(&cli, "psw-report");
-	if ((rc = psw_cli_global(&cli, argc, argv, usage_text)) >= 0)
-		return psw_cli_finish(&cli, rc);
-	for (i = 0; i < sizeof commands / sizeof commands[0]; i++) {
-		if (strcmp(argv[optind], commands[i].name) == 0) {
-			cli.cmd = commands[i].name;
-			rc = commands[i].fn(&cli, argc - optind, argv + optind);
-			return psw_cli_finish(&cli, rc);
-		}
-	}
-	rc = psw_cli_usage_error(&cli, "unknown command '%s'", argv[optind]);
-	return psw_cli_finish(&cli, rc);
+	return psw_cli_main("psw-report", argc, argv, usage_text, commands,
+	    sizeof commands / sizeof commands[0]);
 }

@@ -11,9 +11,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <fcntl.h>
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1276,7 +1273,6 @@ entries_free(struct entries *l)
 
 struct psw_scan {
 	pthread_t tid;
-	int threaded;
 	const struct psw_store *st;
 	struct entries l;
 	DIR *dir;		/* open until every entry is stat'ed */
@@ -1404,7 +1400,7 @@ scan_stat(struct psw_scan *sc)
 {
 	char name[PSW_ID_MAX + 8];
 	struct stat sb;
-	size_t i, k, end;
+	size_t i, k, end, len;
 	int dfd;
 
 	if (sc->dir == NULL)
@@ -1416,7 +1412,10 @@ scan_stat(struct psw_scan *sc)
 			return;
 		end = k + SCAN_CHUNK < sc->l.n ? k + SCAN_CHUNK : sc->l.n;
 		for (i = k; i < end; i++) {
-			snprintf(name, sizeof name, "%s.yaml", sc->l.v[i].id);
+			/* Ids are valid, so at most PSW_ID_MAX bytes. */
+			len = strlen(sc->l.v[i].id);
+			memcpy(name, sc->l.v[i].id, len);
+			memcpy(name + len, ".yaml", 6);
 			if (fstatat(dfd, name, &sb, AT_SYMLINK_NOFOLLOW) < 0)
 				sc->l.v[i].size = -1;
 			else
@@ -1486,7 +1485,6 @@ scan_start(struct psw_index *ix)
 	if ((sc = calloc(1, sizeof *sc)) == NULL)
 		return;
 	sc->st = ix->st;
-	sc->threaded = 1;
 	psw_err_clear(&sc->e);
 	pthread_mutex_init(&sc->mu, NULL);
 	pthread_cond_init(&sc->cv, NULL);
@@ -1592,7 +1590,8 @@ load_files(struct psw_index *ix, struct entries *out)
 	struct entries l;
 	struct entry *en;
 	sqlite3_stmt *f = NULL, *c = NULL;
-	const char *fid, *cid;
+	const char *fid, *cid, *id;
+	size_t idlen;
 	int rc, frc, crc, cmp;
 
 	memset(&l, 0, sizeof l);
@@ -1614,11 +1613,10 @@ load_files(struct psw_index *ix, struct entries *out)
 		/* SQLite's ORDER BY is memcmp order, the same as strcmp. */
 		cmp = frc != SQLITE_ROW ? 1 : crc != SQLITE_ROW ? -1 :
 		    strcmp(fid != NULL ? fid : "", cid != NULL ? cid : "");
-		if ((cmp <= 0 && fid != NULL && strlen(fid) <= PSW_ID_MAX) ||
-		    (cmp > 0 && cid != NULL && strlen(cid) <= PSW_ID_MAX)) {
-			en = entries_add(&l, cmp <= 0 ? fid : cid,
-			    strlen(cmp <= 0 ? fid : cid));
-			if (en == NULL) {
+		id = cmp <= 0 ? fid : cid;
+		idlen = id != NULL ? strlen(id) : 0;
+		if (id != NULL && idlen <= PSW_ID_MAX) {
+			if ((en = entries_add(&l, id, idlen)) == NULL) {
 				rc = SQLITE_NOMEM;
 				goto out;
 			}
@@ -1902,24 +1900,6 @@ pool_threads(size_t n)
 }
 
 /*
- * Many files to parse: each parse allocates and frees about 100 KB, and
- * glibc's default gives the top of the heap back to the system each time
- * and faults it in again for the next file (a tenth of a full build's
- * time).  Keep it: the memory is used again at once, and the peak does
- * not change.  The setting is the process's, for good (it also stops
- * glibc adjusting its mmap threshold): right for the short-lived tools
- * this library serves, and said here for any other program using it.
- */
-static void
-keep_heap(void)
-{
-#if defined(__GLIBC__)
-	mallopt(M_TRIM_THRESHOLD, 64 << 20);
-	mallopt(M_TOP_PAD, 1 << 20);
-#endif
-}
-
-/*
  * Re-index the n entries pending[] of disk, in order, inside the open write
  * transaction; parsing on threads when there are many.  An SQLite code.
  */
@@ -1933,8 +1913,6 @@ reindex(struct psw_index *ix, struct puts *p, const struct entry *disk,
 	int nt = pool_threads(n), started = 0, rc = SQLITE_OK, prob;
 	size_t k;
 
-	if (n >= POOL_MIN)
-		keep_heap();
 	if (nt > 0 && (pl = calloc(1, sizeof *pl)) == NULL)
 		nt = 0;
 	if (nt > 0) {

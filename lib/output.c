@@ -332,7 +332,8 @@ text_unit(const unsigned char *s, struct unit *u)
 
 /*
  * Write s for a terminal, with control and bidi characters escaped, and
- * add the columns it took to *width; 0 or EOF.
+ * add the columns it took to *width; 0 or EOF.  With fp NULL, only
+ * measure: what is measured and what is written cannot differ.
  */
 static int
 put_text_width(FILE *fp, const char *s, size_t *width)
@@ -352,7 +353,7 @@ put_text_width(FILE *fp, const char *s, size_t *width)
 		}
 		text_unit(p, &u);
 		w += u.width;
-		if (u.esc[0] != '\0') {
+		if (u.esc[0] != '\0' && fp != NULL) {
 			if (put_n(fp, run, (size_t)(p - run)) == EOF ||
 			    put_s(fp, u.esc) == EOF)
 				return EOF;
@@ -361,7 +362,7 @@ put_text_width(FILE *fp, const char *s, size_t *width)
 		p += u.len;
 	}
 	*width += w;
-	return put_n(fp, run, (size_t)(p - run));
+	return fp != NULL ? put_n(fp, run, (size_t)(p - run)) : 0;
 }
 
 /* Write s for a terminal, with control and bidi characters escaped. */
@@ -377,21 +378,9 @@ psw_put_text(FILE *fp, const char *s)
 size_t
 psw_text_width(const char *s)
 {
-	const unsigned char *p;
-	struct unit u;
 	size_t w = 0;
 
-	if (s == NULL)
-		return 0;
-	for (p = (const unsigned char *)s; *p != '\0'; p += u.len) {
-		if (*p >= 0x20 && *p < 0x7f) {	/* one column, no decoding */
-			u.len = 1;
-			w++;
-			continue;
-		}
-		text_unit(p, &u);
-		w += u.width;
-	}
+	put_text_width(NULL, s, &w);
 	return w;
 }
 
