@@ -546,9 +546,15 @@ open_db(struct psw_index *ix, struct psw_err *e)
 	if (rc != SQLITE_OK)
 		return rc;
 	sqlite3_busy_timeout(ix->db, 10000);
+	/* temp_store: the statement journals that the guard's triggers
+	 * need in every write are kept in memory (each holds the pages
+	 * one statement changes), not written to a temporary file: three
+	 * in four of a one-client write's page writes went there.  Sorts
+	 * still spill to files, so memory stays bounded. */
 	rc = sqlite3_exec(ix->db, "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = NORMAL;"
 	    "PRAGMA cache_size = " CACHE_KB ";"
+	    "PRAGMA temp_store = MEMORY;"
 	    "PRAGMA foreign_keys = OFF;", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return rc;

@@ -1293,6 +1293,9 @@ test_put(void **state)
 	check_stats(&s, 2, 2, 0, 0);
 	bob_rows = rows_of(db, "bob");
 	assert_int_equal(bob_rows, 4);	/* clients, files, 2 contacts */
+	/* A write's statement journals stay in memory (2), not in a
+	 * temporary file per statement. */
+	assert_int_equal(q_int(db, "PRAGMA temp_store", NULL), 2);
 
 	/* A tool changes alex-m: new name, no contacts, one more goal. */
 	snprintf(path, sizeof path, "%s/clients/alex-m.yaml", fx->dir);
