@@ -31,7 +31,8 @@ scores_open(sqlite3 *db, struct scores *sc)
 	int rc;
 
 	rc = sqlite3_prepare_v2(db, "SELECT client, instrument, total, band"
-	    " FROM assessments INDEXED BY assessments_latest WHERE voided IS NULL AND total IS NOT NULL"
+	    " FROM assessments WHERE voided IS NULL"
+	    " AND total IS NOT NULL"
 	    " ORDER BY client, instrument, date, id", -1, &sc->s, NULL);
 	if (rc != SQLITE_OK)
 		return rc;
@@ -253,7 +254,7 @@ cmd_caseload(struct psw_cli *cli, int argc, char **argv)
 	    " INDEXED BY assessments_risk"
 	    " WHERE a.client = c.id AND a.risk IS NOT NULL"
 	    " AND a.voided IS NULL AND NOT EXISTS (SELECT 1 FROM assessments b"
-	    " INDEXED BY assessments_latest WHERE b.client = a.client AND b.instrument = a.instrument"
+	    " WHERE b.client = a.client AND b.instrument = a.instrument"
 	    " AND b.voided IS NULL AND (b.date > a.date"
 	    " OR (b.date = a.date AND b.id > a.id))))"
 	    " FROM clients c WHERE c.status <> 'closed'"

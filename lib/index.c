@@ -74,12 +74,16 @@ static const char *const schema_sql[] = {
 "CREATE TABLE needs("
 "  client TEXT NOT NULL, domain TEXT NOT NULL, need TEXT NOT NULL,"
 "  note TEXT, PRIMARY KEY(client, domain)) WITHOUT ROWID;",
+/* Schema 6: assessments are kept in client, instrument and date order,
+ * so the latest score of each instrument for a client is one seek and
+ * scores in that order need no sort, with no index of their own to make
+ * in a build or keep in a write (ids are unique within a client). */
 "CREATE TABLE assessments("
 "  client TEXT NOT NULL, id TEXT NOT NULL, instrument TEXT NOT NULL,"
 "  date TEXT NOT NULL, answers TEXT NOT NULL,"
 "  total INTEGER, band TEXT, flags TEXT, risk TEXT, caseness INTEGER,"
 "  voided TEXT,"
-"  PRIMARY KEY(client, id)) WITHOUT ROWID;",
+"  PRIMARY KEY(client, instrument, date, id)) WITHOUT ROWID;",
 "CREATE INDEX assessments_date ON assessments(date);",
 "CREATE TABLE assessment_subscales("
 "  client TEXT NOT NULL, assessment TEXT NOT NULL, subscale TEXT NOT NULL,"
@@ -170,11 +174,7 @@ static const char *const schema_sql[] = {
 "  WHERE status <> 'closed';",
 "CREATE INDEX referrals_follow_up ON referrals(follow_up);",
 "CREATE INDEX consent_expires ON consent(expires) WHERE revoked IS NULL;",
-/* Schema 3: the latest score of each instrument for a client is one seek,
- * and scores in client, instrument and date order need no sort and no
- * table lookups (covering); risk flags are a small index of their own. */
-"CREATE INDEX assessments_latest ON assessments(client, instrument, date,"
-"  id, total, band) WHERE voided IS NULL;",
+/* Schema 3: risk flags are a small index of their own. */
 "CREATE INDEX assessments_risk ON assessments(client, date, id, instrument)"
 "  WHERE risk IS NOT NULL AND voided IS NULL;",
 /* Schema 4: the guard.  Triggers (see guard_sql) count every row deleted
@@ -546,15 +546,9 @@ open_db(struct psw_index *ix, struct psw_err *e)
 	if (rc != SQLITE_OK)
 		return rc;
 	sqlite3_busy_timeout(ix->db, 10000);
-	/* temp_store: the statement journals that the guard's triggers
-	 * need in every write are kept in memory (each holds the pages
-	 * one statement changes), not written to a temporary file: three
-	 * in four of a one-client write's page writes went there.  Sorts
-	 * still spill to files, so memory stays bounded. */
 	rc = sqlite3_exec(ix->db, "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = NORMAL;"
 	    "PRAGMA cache_size = " CACHE_KB ";"
-	    "PRAGMA temp_store = MEMORY;"
 	    "PRAGMA foreign_keys = OFF;", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return rc;
@@ -712,6 +706,24 @@ bind_text(sqlite3_stmt *s, int i, const char *t)
 		sqlite3_bind_null(s, i);
 	else
 		sqlite3_bind_text(s, i, t, -1, SQLITE_STATIC);
+}
+
+/*
+ * Where the statement journals of a write go.  Each statement that the
+ * guard's triggers follow journals the pages it changes, and past 64 KiB
+ * SQLite writes that journal to a temporary file: three in four of the
+ * page writes of a one-client write went there.  In memory (on) they
+ * cost nothing and stay small, each holding one statement's pages.  But
+ * the same setting keeps every sort in memory too, unbounded, so it is
+ * on only around the writes of client rows: never while a build makes
+ * its indexes, never while a report sorts.  Outside a transaction (the
+ * setting cannot change inside one once temporary tables exist).
+ */
+static void
+journals_in_memory(sqlite3 *db, int on)
+{
+	sqlite3_exec(db, on ? "PRAGMA temp_store = MEMORY" :
+	    "PRAGMA temp_store = DEFAULT", NULL, NULL, NULL);
 }
 
 /* Prepare, step to completion, finalize; an SQLite code. */
@@ -1152,6 +1164,7 @@ psw_index_put(struct psw_index *ix, const char *id,
 		rc = SQLITE_NOMEM;
 		goto fail;
 	}
+	journals_in_memory(ix->db, 1);
 	if ((rc = sqlite3_exec(ix->db, "BEGIN IMMEDIATE", NULL, NULL,
 	    NULL)) != SQLITE_OK)
 		goto fail;
@@ -1174,6 +1187,7 @@ psw_index_put(struct psw_index *ix, const char *id,
 	if (rc != SQLITE_OK)
 		sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
 fail:
+	journals_in_memory(ix->db, 0);
 	puts_finalize(&p);
 	if (rc != SQLITE_OK)
 		return psw_index_error(ix, rc, "cannot update", e);
@@ -2193,6 +2207,9 @@ sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
 		rc = SQLITE_NOMEM;
 		goto out;
 	}
+	/* Only an index this process has just made can be built fresh,
+	 * with its sorts. */
+	journals_in_memory(ix->db, !ix->rebuilt);
 	if ((rc = sqlite3_exec(ix->db, "BEGIN IMMEDIATE", NULL, NULL,
 	    NULL)) != SQLITE_OK)
 		goto out;
@@ -2242,6 +2259,7 @@ sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
 		rc = sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
+	journals_in_memory(ix->db, 0);
 out:
 	puts_finalize(&p);
 	free(pending);

@@ -19,8 +19,8 @@
 #include "error.h"
 #include "store.h"
 
-#define PSW_INDEX_SCHEMA 5
-#define PSW_INDEX_SCHEMA_STR "5"
+#define PSW_INDEX_SCHEMA 6
+#define PSW_INDEX_SCHEMA_STR "6"
 
 struct sqlite3;
 

@@ -1293,9 +1293,6 @@ test_put(void **state)
 	check_stats(&s, 2, 2, 0, 0);
 	bob_rows = rows_of(db, "bob");
 	assert_int_equal(bob_rows, 4);	/* clients, files, 2 contacts */
-	/* A write's statement journals stay in memory (2), not in a
-	 * temporary file per statement. */
-	assert_int_equal(q_int(db, "PRAGMA temp_store", NULL), 2);
 
 	/* A tool changes alex-m: new name, no contacts, one more goal. */
 	snprintf(path, sizeof path, "%s/clients/alex-m.yaml", fx->dir);
@@ -1356,6 +1353,125 @@ test_put(void **state)
 	check_stats(&s, 2, 1, 0, 0);
 	assert_int_equal(q_int(db, "SELECT count(*) FROM goals WHERE "
 	    "client = ?1", "alex-m"), 3);
+}
+
+/* Does the plan of sql sort (a temporary b-tree)? */
+static int
+plan_sorts(sqlite3 *db, const char *sql)
+{
+	char q[512];
+	sqlite3_stmt *s;
+	int sorts = 0;
+
+	snprintf(q, sizeof q, "EXPLAIN QUERY PLAN %s", sql);
+	assert_int_equal(sqlite3_prepare_v2(db, q, -1, &s, NULL), SQLITE_OK);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		if (strstr((const char *)sqlite3_column_text(s, 3),
+		    "TEMP B-TREE") != NULL)
+			sorts = 1;
+	sqlite3_finalize(s);
+	return sorts;
+}
+
+/*
+ * Statement journals SQLite writes to temporary files, counted by a VFS
+ * that passes every call to the default one.
+ */
+static sqlite3_vfs *real_vfs;
+static sqlite3_vfs count_vfs;
+static int subjournals;
+
+static int
+count_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *f,
+    int flags, int *out)
+{
+	(void)vfs;
+	if (flags & SQLITE_OPEN_SUBJOURNAL)
+		subjournals++;
+	return real_vfs->xOpen(real_vfs, name, f, flags, out);
+}
+
+static void
+count_vfs_register(int on)
+{
+	if (on) {
+		real_vfs = sqlite3_vfs_find(NULL);
+		count_vfs = *real_vfs;
+		count_vfs.zName = "psw-test-count";
+		count_vfs.xOpen = count_open;
+		assert_int_equal(sqlite3_vfs_register(&count_vfs, 1),
+		    SQLITE_OK);
+	} else {
+		sqlite3_vfs_unregister(&count_vfs);
+		sqlite3_vfs_register(real_vfs, 1);
+	}
+	subjournals = 0;
+}
+
+/*
+ * A write of one client's rows among many keeps its statement journals
+ * in memory: no temporary file.  Each statement there changes pages all
+ * over the date indexes (the rows of 300 clients interleave by date), so
+ * its journal is well past the 64 KiB SQLite holds in memory by itself.
+ * The setting that keeps them there is off again afterwards: it would
+ * keep sorts (a build's indexes, a report's order) in memory too.
+ */
+static void
+test_write_journals(void **state)
+{
+	struct fx *fx = *state;
+	struct psw_diags d = PSW_DIAGS_INIT;
+	struct psw_sync_stats s;
+	struct psw_client *c;
+	struct psw_doc *doc;
+	struct psw_buf y = PSW_BUF_INIT;
+	struct psw_err e;
+	struct stat sb;
+	char id[16], path[256];
+	int i, j;
+	sqlite3 *db;
+
+	for (i = 0; i < 300; i++) {
+		psw_buf_reset(&y);
+		snprintf(id, sizeof id, "c%03d", i);
+		psw_buf_addf(&y, "psw: 1\nid: %s\nname: Client %d\n"
+		    "status: active\nopened: 2024-01-01\nassessments:\n",
+		    id, i);
+		for (j = 0; j < 40; j++)
+			psw_buf_addf(&y, "  - {id: a%d, instrument: phq9, "
+			    "date: 2024-%02d-%02d, answers: [1, 1, 1, 1, 1, 1, "
+			    "1, 1, %d]}\n", j, j % 12 + 1, (i + j) % 28 + 1,
+			    i % 2);
+		psw_buf_adds(&y, "contacts:\n");
+		for (j = 0; j < 40; j++)
+			psw_buf_addf(&y, "  - {date: 2025-%02d-%02d, "
+			    "minutes: 30}\n", j % 12 + 1, (i + j) % 28 + 1);
+		assert_false(y.oom);
+		write_client(fx, id, y.s);
+	}
+	psw_buf_release(&y);
+	count_vfs_register(1);
+	ix_open(fx);
+	db = psw_index_db(&fx->ix);
+	ix_sync(fx, &s);
+	check_stats(&s, 300, 300, 0, 0);
+	assert_int_equal(q_int(db, "PRAGMA temp_store", NULL), 0);
+
+	snprintf(path, sizeof path, "%s/clients/c150.yaml", fx->dir);
+	assert_int_equal(psw_doc_load_file(path, "clients/c150.yaml", &doc,
+	    &e), 0);
+	assert_int_equal(psw_client_read(doc, "c150", &c, &d), 0);
+	assert_int_equal(stat(path, &sb), 0);
+	subjournals = 0;
+	assert_int_equal(psw_index_put(&fx->ix, "c150", c, &sb, &e), 0);
+	assert_int_equal(subjournals, 0);
+	assert_int_equal(q_int(db, "PRAGMA temp_store", NULL), 0);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM assessments WHERE "
+	    "client = 'c150'", NULL), 40);
+	psw_diags_release(&d);
+	psw_doc_free(doc);
+	ix_close(fx);
+	count_vfs_register(0);
 }
 
 /*
@@ -1487,12 +1603,19 @@ test_sync_many(void **state)
 	assert_q(db, "PRAGMA integrity_check", NULL, "ok");
 	/* The secondary indexes are back and used. */
 	assert_int_equal(q_int(db, "SELECT count(*) FROM sqlite_schema WHERE "
-	    "name IN ('contacts_date', 'assessments_latest', "
+	    "name IN ('contacts_date', 'assessments_date', "
 	    "'assessments_risk', 'actions_due')", NULL), 4);
 	assert_int_equal(q_int(db, "SELECT count(*) FROM assessments "
 	    "INDEXED BY assessments_risk WHERE risk IS NOT NULL AND voided "
 	    "IS NULL", NULL), q_int(db, "SELECT count(*) FROM assessments "
 	    "WHERE risk IS NOT NULL AND voided IS NULL", NULL));
+	/* Schema 6: assessments in client, instrument and date order are
+	 * the table itself, no sort (caseload, outcomes, the latest score). */
+	assert_false(plan_sorts(db, "SELECT client, instrument, date, total "
+	    "FROM assessments WHERE voided IS NULL AND total IS NOT NULL "
+	    "ORDER BY client, instrument, date, id"));
+	assert_true(plan_sorts(db, "SELECT client FROM assessments "
+	    "ORDER BY total"));
 	d1 = dump_rows(db);
 	ix_close(fx);
 
@@ -1558,6 +1681,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_scores, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_put, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_journals, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_sync_many, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_text, setup,
