@@ -1,6 +1,7 @@
 /*
  * index.c - the SQLite index: schema, rebuild, sync and per-client rows.
  */
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -533,20 +534,30 @@ ensure_schema(struct psw_index *ix, struct psw_err *e)
 	return rc;
 }
 
-/* Open the database file and set it up; an SQLite code. */
+/*
+ * Open the database file and set it up; an SQLite code.  A build aside
+ * (ix->aside) opens its private file with no journal and no syncs, and
+ * keeps it locked: nobody else knows it, and a crash leaves no index.
+ */
 static int
 open_db(struct psw_index *ix, struct psw_err *e)
 {
 	int rc;
 
-	rc = sqlite3_open_v2(ix->st->index_path, &ix->db,
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	rc = sqlite3_open_v2(ix->aside ? ix->aside : ix->st->index_path,
+	    &ix->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 	    SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_EXRESCODE |
 	    SQLITE_OPEN_NOMUTEX, NULL);	/* one thread uses a connection */
 	if (rc != SQLITE_OK)
 		return rc;
 	sqlite3_busy_timeout(ix->db, 10000);
-	rc = sqlite3_exec(ix->db, "PRAGMA journal_mode = WAL;"
+	rc = sqlite3_exec(ix->db, ix->aside ?
+	    "PRAGMA locking_mode = EXCLUSIVE;"
+	    "PRAGMA journal_mode = OFF;"
+	    "PRAGMA synchronous = OFF;"
+	    "PRAGMA cache_size = " CACHE_KB ";"
+	    "PRAGMA foreign_keys = OFF;" :
+	    "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = NORMAL;"
 	    "PRAGMA cache_size = " CACHE_KB ";"
 	    "PRAGMA foreign_keys = OFF;", NULL, NULL, NULL);
@@ -555,7 +566,169 @@ open_db(struct psw_index *ix, struct psw_err *e)
 	return ensure_schema(ix, e);
 }
 
-static int index_open(struct psw_index *, struct psw_store *, int,
+/* --- Building aside ----------------------------------------------- */
+
+/*
+ * An index built from nothing is built aside: in a private file beside
+ * it, <index>.build-XXXXXX (0600), with no journal, no syncs and an
+ * exclusive lock.  In place, in WAL mode, every page was written twice
+ * (to the WAL, then by the checkpoint) and synced twice.  At the end the
+ * file is synced once and linked into place (aside_install), but only
+ * while no index exists: another process may have made one meanwhile,
+ * and then that one is used.  The builder holds an flock on its file
+ * for as long as it is in use; a file left by a crash has none, and the
+ * next build removes it.
+ */
+#define ASIDE_SUFFIX	".build-"
+
+/* Remove the build files of index_path that nobody holds. */
+static void
+aside_sweep(const char *index_path)
+{
+	const char *slash = strrchr(index_path, '/');
+	const char *base = slash ? slash + 1 : index_path;
+	char dir[4096];
+	size_t blen = strlen(base);
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	if (slash == NULL)
+		strcpy(dir, ".");
+	else if ((size_t)(slash - index_path) >= sizeof dir)
+		return;
+	else
+		snprintf(dir, sizeof dir, "%.*s", slash == index_path ? 1 :
+		    (int)(slash - index_path), index_path);
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, base, blen) != 0 ||
+		    strncmp(de->d_name + blen, ASIDE_SUFFIX,
+		    sizeof ASIDE_SUFFIX - 1) != 0 ||
+		    strlen(de->d_name + blen + sizeof ASIDE_SUFFIX - 1) != 6)
+			continue;
+		fd = openat(dirfd(d), de->d_name, O_RDONLY | O_NOFOLLOW |
+		    O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			unlinkat(dirfd(d), de->d_name, 0);
+		close(fd);
+	}
+	closedir(d);
+}
+
+/* Forget the build file: removed, unlocked, closed. */
+static void
+aside_drop(struct psw_index *ix)
+{
+	if (ix->aside == NULL)
+		return;
+	unlink(ix->aside);
+	close(ix->aside_fd);
+	free(ix->aside);
+	ix->aside = NULL;
+}
+
+/*
+ * Make and lock a build file for ix: 0, or -1 (then the index is built
+ * in place).  A sweep by another process may remove the file between
+ * its making and its locking: then it has no link left, and another is
+ * made.
+ */
+static int
+aside_create(struct psw_index *ix)
+{
+	const char *path = ix->st->index_path;
+	size_t n = strlen(path);
+	struct stat sb;
+	int tries, fd;
+	char *p;
+
+	aside_sweep(path);
+	for (tries = 0; tries < 3; tries++) {
+		if ((p = malloc(n + sizeof ASIDE_SUFFIX + 6)) == NULL)
+			return -1;
+		memcpy(p, path, n);
+		memcpy(p + n, ASIDE_SUFFIX "XXXXXX", sizeof ASIDE_SUFFIX + 6);
+		if ((fd = mkstemp(p)) < 0) {
+			free(p);
+			return -1;
+		}
+		if (fcntl(fd, F_SETFD, FD_CLOEXEC) == 0 &&
+		    flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+		    fstat(fd, &sb) == 0 && sb.st_nlink > 0) {
+			ix->aside = p;
+			ix->aside_fd = fd;
+			return 0;
+		}
+		close(fd);	/* the sweeper holding it removes it */
+		free(p);
+	}
+	return -1;
+}
+
+/*
+ * Put the finished build in place and open the index there.  *raced:
+ * an index appeared meanwhile, and is the one now open (it has to be
+ * synced).  0, or -1 with e set.
+ */
+static int
+aside_install(struct psw_index *ix, int *raced, struct psw_err *e)
+{
+	const char *path = ix->st->index_path;
+	char p[4096];
+	struct stat sb;
+	int rc;
+
+	*raced = 0;
+	if ((rc = sqlite3_close(ix->db)) != SQLITE_OK) {
+		ix->db = NULL;
+		aside_drop(ix);
+		return psw_error(e, PSW_EIO, "index '%s': cannot close the "
+		    "build: %s", path, sqlite3_errstr(rc));
+	}
+	ix->db = NULL;
+	if (fsync(ix->aside_fd) < 0) {
+		psw_error(e, PSW_EIO, "cannot write index '%s': %s", path,
+		    strerror(errno));
+		aside_drop(ix);
+		return -1;
+	}
+	if (lstat(path, &sb) == 0 || errno != ENOENT) {
+		*raced = 1;
+	} else {
+		/* A WAL left by an index deleted earlier would be taken
+		 * for the new file's own. */
+		snprintf(p, sizeof p, "%s-wal", path);
+		unlink(p);
+		snprintf(p, sizeof p, "%s-shm", path);
+		unlink(p);
+		if (link(ix->aside, path) < 0) {
+			if (errno != EEXIST) {
+				psw_error(e, PSW_EIO, "cannot create index "
+				    "'%s': %s", path, strerror(errno));
+				aside_drop(ix);
+				return -1;
+			}
+			*raced = 1;
+		} else if (psw_sync_parent(path) < 0) {
+			psw_error(e, PSW_EIO, "cannot sync the folder of "
+			    "index '%s': %s", path, strerror(errno));
+			aside_drop(ix);
+			return -1;
+		}
+	}
+	aside_drop(ix);
+	if ((rc = open_db(ix, e)) == -1)
+		return -1;
+	if (rc != SQLITE_OK)
+		return psw_index_error(ix, rc, "cannot open", e);
+	return 0;
+}
+
+static int index_open(struct psw_index *, struct psw_store *, int, int,
     struct psw_err *);
 static void scan_start(struct psw_index *);
 static void scan_drop(struct psw_index *);
@@ -563,18 +736,20 @@ static void scan_drop(struct psw_index *);
 int
 psw_index_open(struct psw_index *ix, struct psw_store *st, struct psw_err *e)
 {
-	return index_open(ix, st, 0, e);
+	return index_open(ix, st, 0, 0, e);
 }
 
 int
 psw_index_open_scan(struct psw_index *ix, struct psw_store *st,
     struct psw_err *e)
 {
-	return index_open(ix, st, 1, e);
+	return index_open(ix, st, 1, 1, e);
 }
 
+/* Open ix; scan: start listing the folder; aside: a sync follows, so
+ * an index that does not exist may be built aside. */
 static int
-index_open(struct psw_index *ix, struct psw_store *st, int scan,
+index_open(struct psw_index *ix, struct psw_store *st, int scan, int aside,
     struct psw_err *e)
 {
 	struct stat sb;
@@ -584,9 +759,18 @@ index_open(struct psw_index *ix, struct psw_store *st, int scan,
 	ix->st = st;
 	if (scan)
 		scan_start(ix);
-	existed = stat(st->index_path, &sb) == 0;
+	existed = lstat(st->index_path, &sb) == 0 || errno != ENOENT;
+	if (!existed && aside)
+		aside_create(ix);
 	psw_err_clear(e);
 	rc = open_db(ix, e);
+	if (rc != SQLITE_OK && ix->aside != NULL) {
+		/* Not aside, then: in place. */
+		sqlite3_close(ix->db);
+		ix->db = NULL;
+		aside_drop(ix);
+		rc = open_db(ix, e);
+	}
 	if (rc == -1)
 		goto fail;
 	if (rc != SQLITE_OK && is_corrupt(rc)) {
@@ -616,6 +800,7 @@ index_open(struct psw_index *ix, struct psw_store *st, int scan,
 fail:
 	sqlite3_close(ix->db);
 	ix->db = NULL;
+	aside_drop(ix);
 	scan_drop(ix);
 	return -(e->code ? e->code : PSW_EIO);
 }
@@ -623,11 +808,14 @@ fail:
 void
 psw_index_close(struct psw_index *ix)
 {
+	int aside = ix->aside != NULL;
+
 	scan_drop(ix);
 	if (ix->db != NULL)
 		sqlite3_close(ix->db);
 	ix->db = NULL;
-	if (ix->damaged && ix->st != NULL && may_remove(ix->st))
+	aside_drop(ix);		/* a build that was never put in place */
+	if (ix->damaged && !aside && ix->st != NULL && may_remove(ix->st))
 		remove_index(ix->st->index_path);
 	ix->damaged = 0;
 }
@@ -2293,10 +2481,20 @@ psw_index_sync(struct psw_index *ix, struct psw_sync_stats *stats,
 			    ix->st->index_path, sqlite3_errstr(rc));
 		psw_index_close(ix);
 		remove_index(ix->st->index_path);
-		if (psw_index_open(ix, ix->st, e) < 0)
+		if (index_open(ix, ix->st, 0, 1, e) < 0)
 			return -e->code;
 		memset(stats, 0, sizeof *stats);
 		rc = sync_pass(ix, stats, e);
+	}
+	if (rc == SQLITE_OK && ix->aside != NULL) {
+		int raced;
+
+		if (aside_install(ix, &raced, e) < 0)
+			return -e->code;
+		if (raced) {
+			memset(stats, 0, sizeof *stats);
+			rc = sync_pass(ix, stats, e);
+		}
 	}
 	if (rc == -1)
 		return -e->code;

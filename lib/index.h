@@ -33,6 +33,8 @@ struct psw_index {
 	int damaged;		/* a query found it corrupt: removed on close */
 	int tampered;		/* rows edited by another program (the guard) */
 	struct psw_scan *scan;	/* the folder's listing, on its way */
+	char *aside;		/* a build from nothing: its private file */
+	int aside_fd;		/* that file, locked (flock) while in use */
 };
 
 struct psw_sync_stats {

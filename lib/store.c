@@ -778,9 +778,8 @@ psw_lock_release(struct psw_lock *lk)
 
 /* --- Files -------------------------------------------------------- */
 
-/* fsync the folder holding path so a rename in it is durable. */
-static int
-sync_parent(const char *path)
+int
+psw_sync_parent(const char *path)
 {
 	char dir[PATH_MAX];
 	char *slash;
@@ -883,7 +882,7 @@ psw_replace(const char *path, const char *name, struct psw_err *e)
 		return rc;
 	}
 	cleanup_del(tmp);
-	if (sync_parent(path) < 0)
+	if (psw_sync_parent(path) < 0)
 		return psw_error_errno(e, PSW_EIO, errno,
 		    "'%s' was replaced but its folder could not be synced, so "
 		    "the change may not survive a crash", name);

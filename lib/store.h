@@ -143,6 +143,9 @@ int psw_write_tmp(const char *path, const char *name, const void *data,
     size_t len, struct psw_err *e);
 int psw_replace(const char *path, const char *name, struct psw_err *e);
 void psw_discard(const char *path);
+/* fsync the folder holding path, so that a name made in it is durable;
+ * 0, or -1 with errno set. */
+int psw_sync_parent(const char *path);
 
 /*
  * Append one line to the audit log: UTC time, worker, program, action,

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -1355,6 +1356,154 @@ test_put(void **state)
 	    "client = ?1", "alex-m"), 3);
 }
 
+/* Open the index for a sync, as the tools do; fails the test on error. */
+static void
+ix_open_scan(struct fx *fx)
+{
+	struct psw_err e;
+	char msg[2048];
+
+	psw_err_clear(&e);
+	if (psw_index_open_scan(&fx->ix, &fx->st, &e) != 0)
+		fail_msg("index open: %s", psw_err_format(&e, msg, sizeof msg));
+	fx->ixopen = 1;
+}
+
+/* How many build files (index.db.build-*) are in the case folder? */
+static int
+build_files(const struct fx *fx)
+{
+	struct dirent *de;
+	DIR *d;
+	int n = 0;
+
+	assert_non_null(d = opendir(fx->dir));
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, "index.db.build-", 15) == 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* n clients c000... with a few rows each. */
+static void
+write_clients(struct fx *fx, int n)
+{
+	char id[16], text[512];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(id, sizeof id, "c%03d", i);
+		snprintf(text, sizeof text, "psw: 1\nid: %s\nname: Client %d\n"
+		    "status: active\nopened: 2026-01-12\ncontacts:\n"
+		    "  - {date: 2026-05-%02d, minutes: 30}\n"
+		    "  - {date: 2026-06-%02d}\n", id, i, i % 28 + 1,
+		    (i * 7) % 28 + 1);
+		write_client(fx, id, text);
+	}
+}
+
+/*
+ * An index made from nothing is built aside and linked into place: then
+ * it is a WAL index, 0600, with every client, and no build file is left.
+ * A build file left by a crash (nobody holds its lock) is removed, one in
+ * use is not.  A WAL left beside a deleted index (here the WAL of another
+ * database, frames and all) is not taken for the new file's own: SQLite
+ * would replay it over the new index.
+ */
+static void
+test_build_aside(void **state)
+{
+	struct fx *fx = *state;
+	struct psw_sync_stats s;
+	char stale[4096], held[4096], other[4096], wal[4096];
+	struct stat sb;
+	sqlite3 *db, *odb;
+	int hfd, fd;
+
+	write_clients(fx, 40);
+	snprintf(stale, sizeof stale, "%s/index.db.build-stale1", fx->dir);
+	assert_true((fd = open(stale, O_WRONLY | O_CREAT | O_EXCL, 0600)) >=
+	    0);
+	assert_int_equal(write(fd, "junk", 4), 4);
+	close(fd);
+	snprintf(held, sizeof held, "%s/index.db.build-held12", fx->dir);
+	assert_true((hfd = open(held, O_RDWR | O_CREAT | O_EXCL, 0600)) >= 0);
+	assert_int_equal(flock(hfd, LOCK_EX), 0);
+	/* Another database's WAL, with its frames, where index.db's goes. */
+	snprintf(other, sizeof other, "%s/other.db", fx->dir);
+	assert_int_equal(sqlite3_open(other, &odb), SQLITE_OK);
+	assert_int_equal(sqlite3_db_config(odb,
+	    SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(odb, "PRAGMA journal_mode = WAL;"
+	    "CREATE TABLE foreign_rows(x); INSERT INTO foreign_rows "
+	    "VALUES (1), (2);", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_close(odb), SQLITE_OK);
+	snprintf(wal, sizeof wal, "%s/other.db-wal", fx->dir);
+	assert_int_equal(stat(wal, &sb), 0);
+	assert_true(sb.st_size > 0);
+	snprintf(other, sizeof other, "%s/index.db-wal", fx->dir);
+	assert_int_equal(rename(wal, other), 0);
+
+	ix_open_scan(fx);
+	ix_sync(fx, &s);
+	check_stats(&s, 40, 40, 0, 0);
+	db = psw_index_db(&fx->ix);
+	assert_q(db, "PRAGMA journal_mode", NULL, "wal");
+	assert_q(db, "PRAGMA integrity_check", NULL, "ok");
+	assert_int_equal(q_int(db, "SELECT count(*) FROM clients", NULL), 40);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM contacts", NULL), 80);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM sqlite_schema WHERE "
+	    "name = 'foreign_rows'", NULL), 0);
+	assert_int_equal(stat(fx->st.index_path, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0600);
+	assert_int_equal(lstat(stale, &sb), -1);
+	assert_int_equal(lstat(held, &sb), 0);
+	assert_int_equal(build_files(fx), 1);
+	close(hfd);
+	unlink(held);
+	ix_close(fx);
+
+	/* Opened again: nothing to build. */
+	ix_open_scan(fx);
+	ix_sync(fx, &s);
+	check_stats(&s, 40, 0, 0, 0);
+	assert_int_equal(build_files(fx), 0);
+}
+
+/*
+ * Another process makes the index while this one builds aside: the
+ * build is dropped, and the index the other made is used and synced.
+ */
+static void
+test_build_aside_raced(void **state)
+{
+	struct fx *fx = *state;
+	struct psw_sync_stats s;
+	struct psw_index other;
+	struct psw_err e;
+	struct stat sb;
+	ino_t ino;
+
+	write_clients(fx, 40);
+	ix_open_scan(fx);		/* no index: to be built aside */
+	assert_int_equal(build_files(fx), 1);
+	assert_int_equal(psw_index_open(&other, &fx->st, &e), 0);
+	assert_int_equal(psw_index_sync(&other, &s, &e), 0);
+	check_stats(&s, 40, 40, 0, 0);
+	psw_index_close(&other);
+	assert_int_equal(stat(fx->st.index_path, &sb), 0);
+	ino = sb.st_ino;
+
+	ix_sync(fx, &s);
+	check_stats(&s, 40, 0, 0, 0);	/* the other's, already in step */
+	assert_int_equal(stat(fx->st.index_path, &sb), 0);
+	assert_true(sb.st_ino == ino);
+	assert_int_equal(build_files(fx), 0);
+	assert_int_equal(q_int(psw_index_db(&fx->ix), "SELECT count(*) FROM "
+	    "clients", NULL), 40);
+}
+
 /* Does the plan of sql sort (a temporary b-tree)? */
 static int
 plan_sorts(sqlite3 *db, const char *sql)
@@ -1682,6 +1831,10 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_put, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_journals, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_build_aside, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_build_aside_raced, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_sync_many, setup,
 		    teardown),
