@@ -941,7 +941,6 @@ replace_if_same(struct psw_cli *cli, const char *id, const char *path,
 {
 	struct psw_buf now = PSW_BUF_INIT;
 	struct psw_lock lk = { NULL, 0, 0, 0, -1 };
-	struct psw_index ix;
 	struct psw_err ie;
 	char lockpath[4200];
 	struct stat sb;
@@ -969,17 +968,10 @@ replace_if_same(struct psw_cli *cli, const char *id, const char *path,
 	if ((rc = psw_replace(path, name, e)) < 0)
 		goto out;
 	/* Written: an index problem is only a warning now. */
-	if (stat(path, &sb) == 0) {
-		if (psw_index_open(&ix, &cli->store, &ie) < 0) {
-			psw_cli_warn(cli, "%s (the next command will catch up)",
-			    ie.msg);
-		} else {
-			if (psw_index_put(&ix, id, c, &sb, &ie) < 0)
-				psw_cli_warn(cli, "%s (the next command will "
-				    "catch up)", ie.msg);
-			psw_index_close(&ix);
-		}
-	}
+	if (stat(path, &sb) == 0 &&
+	    psw_index_update(&cli->store, id, c, &sb, &ie) < 0)
+		psw_cli_warn(cli, "%s (the next command will catch up)",
+		    ie.msg);
 	rc = 0;
 out:
 	psw_lock_release(&lk);

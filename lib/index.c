@@ -1382,6 +1382,23 @@ fail:
 	return 0;
 }
 
+int
+psw_index_update(struct psw_store *st, const char *id,
+    const struct psw_client *c, const struct stat *sb, struct psw_err *e)
+{
+	struct psw_index ix;
+	struct stat isb;
+	int rc;
+
+	if (lstat(st->index_path, &isb) < 0 && errno == ENOENT)
+		return 0;
+	if ((rc = psw_index_open(&ix, st, e)) < 0)
+		return rc;
+	rc = psw_index_put(&ix, id, c, sb, e);
+	psw_index_close(&ix);
+	return rc;
+}
+
 /* --- Sync ----------------------------------------------------------- */
 
 /*

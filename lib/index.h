@@ -75,6 +75,15 @@ int psw_index_sync(struct psw_index *ix, struct psw_sync_stats *stats,
  */
 int psw_index_put(struct psw_index *ix, const char *id,
     const struct psw_client *c, const struct stat *sb, struct psw_err *e);
+/*
+ * After a tool wrote one client's file: psw_index_put() on an index of
+ * st opened for it, when there is an index.  When there is none, none
+ * is made: a new index holding one client would turn the next sync's
+ * build from nothing (made aside, all at once) into a slower sync of
+ * every other file into it.  0, or < 0 with e set.
+ */
+int psw_index_update(struct psw_store *st, const char *id,
+    const struct psw_client *c, const struct stat *sb, struct psw_err *e);
 
 /*
  * Scores in the index come from the built-in instruments and the case

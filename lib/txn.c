@@ -102,7 +102,6 @@ psw_txn_commit(struct psw_txn *t, struct psw_index *ix, const char *action,
 	struct psw_diags d = PSW_DIAGS_INIT;
 	struct psw_buf out = PSW_BUF_INIT;
 	struct psw_client *c;
-	struct psw_index own;
 	struct psw_err ie;
 	struct stat sb;
 	int rc;
@@ -141,17 +140,11 @@ psw_txn_commit(struct psw_txn *t, struct psw_index *ix, const char *action,
 
 	/* The file is safely written: from here on failures are
 	 * reported but the change stands. */
-	if (stat(t->path, &sb) == 0) {
-		struct psw_index *use = ix;
-
-		if (use == NULL && psw_index_open(&own, t->st, &ie) == 0)
-			use = &own;
-		if (use == NULL || psw_index_put(use, t->id, c, &sb, &ie) < 0)
-			psw_store_warn(t->st, "%s (the next command will catch "
-			    "up)", ie.msg);
-		if (use == &own)
-			psw_index_close(&own);
-	}
+	if (stat(t->path, &sb) == 0 && (ix != NULL ?
+	    psw_index_put(ix, t->id, c, &sb, &ie) :
+	    psw_index_update(t->st, t->id, c, &sb, &ie)) < 0)
+		psw_store_warn(t->st, "%s (the next command will catch up)",
+		    ie.msg);
 	rc = 0;
 out:
 	psw_buf_release(&out);

@@ -8,6 +8,7 @@
 
 k=${PSW_LOST_K:-100}
 psw-plan new alex-m --name "Alex Morgan" -q || exit 1
+psw-plan list -q >/dev/null || exit 1	# an index, for the notes to update
 f="$PSW_HOME/clients/alex-m.yaml"
 start=$(date +%s%N)
 for p in 1 2 3; do

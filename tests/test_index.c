@@ -1504,6 +1504,47 @@ test_build_aside_raced(void **state)
 	    "clients", NULL), 40);
 }
 
+/*
+ * After a tool writes one client: an index that exists is updated, and
+ * one that does not is not made for that client alone (the next sync
+ * builds it whole, aside).
+ */
+static void
+test_update_absent(void **state)
+{
+	struct fx *fx = *state;
+	struct psw_diags d = PSW_DIAGS_INIT;
+	struct psw_sync_stats s;
+	struct psw_client *c;
+	struct psw_doc *doc;
+	struct psw_err e;
+	struct stat sb;
+	char path[4096];
+
+	write_clients(fx, 3);
+	snprintf(path, sizeof path, "%s/clients/c001.yaml", fx->dir);
+	assert_int_equal(psw_doc_load_file(path, "clients/c001.yaml", &doc,
+	    &e), 0);
+	assert_int_equal(psw_client_read(doc, "c001", &c, &d), 0);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(psw_index_update(&fx->st, "c001", c, &sb, &e), 0);
+	assert_int_equal(lstat(fx->st.index_path, &sb), -1);
+	assert_int_equal(errno, ENOENT);
+
+	ix_open_scan(fx);
+	ix_sync(fx, &s);
+	check_stats(&s, 3, 3, 0, 0);
+	ix_close(fx);
+	/* With an index: the client's rows go (c NULL: removed). */
+	assert_int_equal(psw_index_update(&fx->st, "c001", NULL, NULL, &e),
+	    0);
+	ix_open(fx);
+	assert_int_equal(q_int(psw_index_db(&fx->ix), "SELECT count(*) FROM "
+	    "clients", NULL), 2);
+	psw_diags_release(&d);
+	psw_doc_free(doc);
+}
+
 /* Does the plan of sql sort (a temporary b-tree)? */
 static int
 plan_sorts(sqlite3 *db, const char *sql)
@@ -1835,6 +1876,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_build_aside, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_build_aside_raced, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_update_absent, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_sync_many, setup,
 		    teardown),
