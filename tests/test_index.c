@@ -231,17 +231,26 @@ teardown(void **state)
 	return 0;
 }
 
-/* Open the index; fails the test on error. */
+/* Open the index (scan: for a sync, as the tools do, listing the folder
+ * meanwhile and building a missing index aside); fails the test on
+ * error. */
 static void
-ix_open(struct fx *fx)
+ix_open_as(struct fx *fx, int scan)
 {
 	struct psw_err e;
 	char msg[2048];
 
 	psw_err_clear(&e);
-	if (psw_index_open(&fx->ix, &fx->st, &e) != 0)
+	if ((scan ? psw_index_open_scan(&fx->ix, &fx->st, &e) :
+	    psw_index_open(&fx->ix, &fx->st, &e)) != 0)
 		fail_msg("index open: %s", psw_err_format(&e, msg, sizeof msg));
 	fx->ixopen = 1;
+}
+
+static void
+ix_open(struct fx *fx)
+{
+	ix_open_as(fx, 0);
 }
 
 static void
@@ -1356,19 +1365,6 @@ test_put(void **state)
 	    "client = ?1", "alex-m"), 3);
 }
 
-/* Open the index for a sync, as the tools do; fails the test on error. */
-static void
-ix_open_scan(struct fx *fx)
-{
-	struct psw_err e;
-	char msg[2048];
-
-	psw_err_clear(&e);
-	if (psw_index_open_scan(&fx->ix, &fx->st, &e) != 0)
-		fail_msg("index open: %s", psw_err_format(&e, msg, sizeof msg));
-	fx->ixopen = 1;
-}
-
 /* How many build files (index.db.build-*) are in the case folder? */
 static int
 build_files(const struct fx *fx)
@@ -1383,6 +1379,26 @@ build_files(const struct fx *fx)
 			n++;
 	closedir(d);
 	return n;
+}
+
+/* Read client id from its file in the case folder: its document (the
+ * client lives in it; the caller frees it) and its stat. */
+static struct psw_client *
+read_client(struct fx *fx, const char *id, struct psw_doc **doc,
+    struct stat *sb)
+{
+	struct psw_diags d = PSW_DIAGS_INIT;
+	struct psw_client *c;
+	struct psw_err e;
+	char path[4096], name[64];
+
+	snprintf(path, sizeof path, "%s/clients/%s.yaml", fx->dir, id);
+	snprintf(name, sizeof name, "clients/%s.yaml", id);
+	assert_int_equal(psw_doc_load_file(path, name, doc, &e), 0);
+	assert_int_equal(psw_client_read(*doc, id, &c, &d), 0);
+	assert_int_equal(stat(path, sb), 0);
+	psw_diags_release(&d);
+	return c;
 }
 
 /* n clients c000... with a few rows each. */
@@ -1445,7 +1461,7 @@ test_build_aside(void **state)
 	snprintf(other, sizeof other, "%s/index.db-wal", fx->dir);
 	assert_int_equal(rename(wal, other), 0);
 
-	ix_open_scan(fx);
+	ix_open_as(fx, 1);
 	ix_sync(fx, &s);
 	check_stats(&s, 40, 40, 0, 0);
 	db = psw_index_db(&fx->ix);
@@ -1465,7 +1481,7 @@ test_build_aside(void **state)
 	ix_close(fx);
 
 	/* Opened again: nothing to build. */
-	ix_open_scan(fx);
+	ix_open_as(fx, 1);
 	ix_sync(fx, &s);
 	check_stats(&s, 40, 0, 0, 0);
 	assert_int_equal(build_files(fx), 0);
@@ -1486,7 +1502,7 @@ test_build_aside_raced(void **state)
 	ino_t ino;
 
 	write_clients(fx, 40);
-	ix_open_scan(fx);		/* no index: to be built aside */
+	ix_open_as(fx, 1);		/* no index: to be built aside */
 	assert_int_equal(build_files(fx), 1);
 	assert_int_equal(psw_index_open(&other, &fx->st, &e), 0);
 	assert_int_equal(psw_index_sync(&other, &s, &e), 0);
@@ -1513,25 +1529,19 @@ static void
 test_update_absent(void **state)
 {
 	struct fx *fx = *state;
-	struct psw_diags d = PSW_DIAGS_INIT;
 	struct psw_sync_stats s;
 	struct psw_client *c;
 	struct psw_doc *doc;
 	struct psw_err e;
 	struct stat sb;
-	char path[4096];
 
 	write_clients(fx, 3);
-	snprintf(path, sizeof path, "%s/clients/c001.yaml", fx->dir);
-	assert_int_equal(psw_doc_load_file(path, "clients/c001.yaml", &doc,
-	    &e), 0);
-	assert_int_equal(psw_client_read(doc, "c001", &c, &d), 0);
-	assert_int_equal(stat(path, &sb), 0);
+	c = read_client(fx, "c001", &doc, &sb);
 	assert_int_equal(psw_index_update(&fx->st, "c001", c, &sb, &e), 0);
 	assert_int_equal(lstat(fx->st.index_path, &sb), -1);
 	assert_int_equal(errno, ENOENT);
 
-	ix_open_scan(fx);
+	ix_open_as(fx, 1);
 	ix_sync(fx, &s);
 	check_stats(&s, 3, 3, 0, 0);
 	ix_close(fx);
@@ -1541,7 +1551,6 @@ test_update_absent(void **state)
 	ix_open(fx);
 	assert_int_equal(q_int(psw_index_db(&fx->ix), "SELECT count(*) FROM "
 	    "clients", NULL), 2);
-	psw_diags_release(&d);
 	psw_doc_free(doc);
 }
 
@@ -1610,14 +1619,13 @@ static void
 test_write_journals(void **state)
 {
 	struct fx *fx = *state;
-	struct psw_diags d = PSW_DIAGS_INIT;
 	struct psw_sync_stats s;
 	struct psw_client *c;
 	struct psw_doc *doc;
 	struct psw_buf y = PSW_BUF_INIT;
 	struct psw_err e;
 	struct stat sb;
-	char id[16], path[256];
+	char id[16];
 	int i, j;
 	sqlite3 *db;
 
@@ -1647,18 +1655,13 @@ test_write_journals(void **state)
 	check_stats(&s, 300, 300, 0, 0);
 	assert_int_equal(q_int(db, "PRAGMA temp_store", NULL), 0);
 
-	snprintf(path, sizeof path, "%s/clients/c150.yaml", fx->dir);
-	assert_int_equal(psw_doc_load_file(path, "clients/c150.yaml", &doc,
-	    &e), 0);
-	assert_int_equal(psw_client_read(doc, "c150", &c, &d), 0);
-	assert_int_equal(stat(path, &sb), 0);
+	c = read_client(fx, "c150", &doc, &sb);
 	subjournals = 0;
 	assert_int_equal(psw_index_put(&fx->ix, "c150", c, &sb, &e), 0);
 	assert_int_equal(subjournals, 0);
 	assert_int_equal(q_int(db, "PRAGMA temp_store", NULL), 0);
 	assert_int_equal(q_int(db, "SELECT count(*) FROM assessments WHERE "
 	    "client = 'c150'", NULL), 40);
-	psw_diags_release(&d);
 	psw_doc_free(doc);
 	ix_close(fx);
 	count_vfs_register(0);
