@@ -746,6 +746,26 @@ psw_index_open_scan(struct psw_index *ix, struct psw_store *st,
 	return index_open(ix, st, 1, 1, e);
 }
 
+/* open_db(), building aside when asked and a build file can be had,
+ * else in place. */
+static int
+open_db_aside(struct psw_index *ix, int aside, struct psw_err *e)
+{
+	int rc;
+
+	if (aside)
+		aside_create(ix);
+	rc = open_db(ix, e);
+	if (rc != SQLITE_OK && ix->aside != NULL) {
+		sqlite3_close(ix->db);
+		ix->db = NULL;
+		aside_drop(ix);
+		psw_err_clear(e);
+		rc = open_db(ix, e);
+	}
+	return rc;
+}
+
 /* Open ix; scan: start listing the folder; aside: a sync follows, so
  * an index that does not exist may be built aside. */
 static int
@@ -760,17 +780,8 @@ index_open(struct psw_index *ix, struct psw_store *st, int scan, int aside,
 	if (scan)
 		scan_start(ix);
 	existed = lstat(st->index_path, &sb) == 0 || errno != ENOENT;
-	if (!existed && aside)
-		aside_create(ix);
 	psw_err_clear(e);
-	rc = open_db(ix, e);
-	if (rc != SQLITE_OK && ix->aside != NULL) {
-		/* Not aside, then: in place. */
-		sqlite3_close(ix->db);
-		ix->db = NULL;
-		aside_drop(ix);
-		rc = open_db(ix, e);
-	}
+	rc = open_db_aside(ix, aside && !existed, e);
 	if (rc == -1)
 		goto fail;
 	if (rc != SQLITE_OK && is_corrupt(rc)) {
@@ -785,7 +796,7 @@ index_open(struct psw_index *ix, struct psw_store *st, int scan, int aside,
 		sqlite3_close(ix->db);
 		ix->db = NULL;
 		remove_index(st->index_path);
-		rc = open_db(ix, e);
+		rc = open_db_aside(ix, aside, e);
 		if (rc == -1)
 			goto fail;
 		ix->rebuilt = 1;
