@@ -268,16 +268,54 @@ may_remove(const struct psw_store *st)
 }
 
 /* Remove the index and its WAL files. */
+/*
+ * The index's folder, locked (flock) while an index is put in place, made
+ * in place or removed, so that none of these falls between another's
+ * look and its act: a WAL removed as stale must never be the one an index
+ * just put in place is using.  The descriptor for index_unlock(), or -1
+ * when the folder cannot be opened (then nothing can be made in it).
+ */
+static int
+index_lock(const char *index_path)
+{
+	char dir[4096];
+	int fd;
+
+	if (psw_parent_dir(index_path, dir, sizeof dir) < 0 ||
+	    (fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -1;
+	while (flock(fd, LOCK_EX) < 0 && errno == EINTR)
+		;
+	return fd;
+}
+
 static void
-remove_index(const char *path)
+index_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);	/* the lock goes with it */
+}
+
+/* Remove the WAL and shared memory of the index at path. */
+static void
+remove_wal(const char *path)
 {
 	char p[4096];
 
-	unlink(path);
 	snprintf(p, sizeof p, "%s-wal", path);
 	unlink(p);
 	snprintf(p, sizeof p, "%s-shm", path);
 	unlink(p);
+}
+
+static void
+remove_index(const char *path)
+{
+	int lk = index_lock(path);
+
+	unlink(path);
+	remove_wal(path);
+	index_unlock(lk);
 }
 
 /*
@@ -490,6 +528,8 @@ ensure_schema(struct psw_index *ix, struct psw_err *e)
 		    ix->st->index_path);
 		return -1;
 	}
+	if (ix->keep)
+		return SQLITE_NOTFOUND;	/* to be made by the next sync */
 	rc = sqlite3_exec(ix->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return rc;
@@ -542,12 +582,18 @@ ensure_schema(struct psw_index *ix, struct psw_err *e)
 static int
 open_db(struct psw_index *ix, struct psw_err *e)
 {
-	int rc;
+	struct stat sb;
+	int rc, lk = -1;
 
+	/* Made here, in place: not between an install's look and link. */
+	if (ix->aside == NULL && lstat(ix->st->index_path, &sb) < 0 &&
+	    errno == ENOENT)
+		lk = index_lock(ix->st->index_path);
 	rc = sqlite3_open_v2(ix->aside ? ix->aside : ix->st->index_path,
 	    &ix->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 	    SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_EXRESCODE |
 	    SQLITE_OPEN_NOMUTEX, NULL);	/* one thread uses a connection */
+	index_unlock(lk);
 	if (rc != SQLITE_OK)
 		return rc;
 	sqlite3_busy_timeout(ix->db, 10000);
@@ -573,11 +619,12 @@ open_db(struct psw_index *ix, struct psw_err *e)
  * it, <index>.build-XXXXXX (0600), with no journal, no syncs and an
  * exclusive lock.  In place, in WAL mode, every page was written twice
  * (to the WAL, then by the checkpoint) and synced twice.  At the end the
- * file is synced once and linked into place (aside_install), but only
+ * file is synced once and linked into place (aside_install; renamed
+ * where the file system has no links), with the folder locked and only
  * while no index exists: another process may have made one meanwhile,
  * and then that one is used.  The builder holds an flock on its file
  * for as long as it is in use; a file left by a crash has none, and the
- * next build removes it.
+ * next command that syncs removes it.
  */
 #define ASIDE_SUFFIX	".build-"
 
@@ -593,14 +640,8 @@ aside_sweep(const char *index_path)
 	DIR *d;
 	int fd;
 
-	if (slash == NULL)
-		strcpy(dir, ".");
-	else if ((size_t)(slash - index_path) >= sizeof dir)
-		return;
-	else
-		snprintf(dir, sizeof dir, "%.*s", slash == index_path ? 1 :
-		    (int)(slash - index_path), index_path);
-	if ((d = opendir(dir)) == NULL)
+	if (psw_parent_dir(index_path, dir, sizeof dir) < 0 ||
+	    (d = opendir(dir)) == NULL)
 		return;
 	while ((de = readdir(d)) != NULL) {
 		if (strncmp(de->d_name, base, blen) != 0 ||
@@ -646,7 +687,6 @@ aside_create(struct psw_index *ix)
 	int tries, fd;
 	char *p;
 
-	aside_sweep(path);
 	for (tries = 0; tries < 3; tries++) {
 		if ((p = malloc(n + sizeof ASIDE_SUFFIX + 6)) == NULL)
 			return -1;
@@ -678,12 +718,12 @@ static int
 aside_install(struct psw_index *ix, int *raced, struct psw_err *e)
 {
 	const char *path = ix->st->index_path;
-	char p[4096];
 	struct stat sb;
-	int rc;
+	int rc, lk, err = 0;
 
 	*raced = 0;
 	if ((rc = sqlite3_close(ix->db)) != SQLITE_OK) {
+		sqlite3_close_v2(ix->db);	/* closes when it can */
 		ix->db = NULL;
 		aside_drop(ix);
 		return psw_error(e, PSW_EIO, "index '%s': cannot close the "
@@ -696,37 +736,43 @@ aside_install(struct psw_index *ix, int *raced, struct psw_err *e)
 		aside_drop(ix);
 		return -1;
 	}
+	lk = index_lock(path);
 	if (lstat(path, &sb) == 0 || errno != ENOENT) {
 		*raced = 1;
 	} else {
 		/* A WAL left by an index deleted earlier would be taken
-		 * for the new file's own. */
-		snprintf(p, sizeof p, "%s-wal", path);
-		unlink(p);
-		snprintf(p, sizeof p, "%s-shm", path);
-		unlink(p);
-		if (link(ix->aside, path) < 0) {
-			if (errno != EEXIST) {
-				psw_error(e, PSW_EIO, "cannot create index "
-				    "'%s': %s", path, strerror(errno));
-				aside_drop(ix);
-				return -1;
-			}
+		 * for the new file's own and replayed over it. */
+		remove_wal(path);
+		if (link(ix->aside, path) == 0)
+			;
+		else if (errno == EEXIST)
 			*raced = 1;
-		} else if (psw_sync_parent(path) < 0) {
-			psw_error(e, PSW_EIO, "cannot sync the folder of "
-			    "index '%s': %s", path, strerror(errno));
-			aside_drop(ix);
-			return -1;
-		}
+		else if ((errno == EPERM || errno == EOPNOTSUPP ||
+		    errno == ENOSYS || errno == EMLINK) &&
+		    rename(ix->aside, path) == 0)
+			;	/* no hard links here; the lock keeps it safe */
+		else
+			err = errno;
+		if (!*raced && err == 0 && psw_sync_parent(path) < 0)
+			err = errno;
 	}
+	index_unlock(lk);
 	aside_drop(ix);
+	if (err != 0)
+		return psw_error(e, PSW_EIO, "cannot put index '%s' in place: "
+		    "%s", path, strerror(err));
+	aside_sweep(path);	/* what builders that crashed meanwhile left */
 	if ((rc = open_db(ix, e)) == -1)
 		return -1;
 	if (rc != SQLITE_OK)
 		return psw_index_error(ix, rc, "cannot open", e);
 	return 0;
 }
+
+/* index_open() flags */
+#define IX_ASIDE	1	/* a sync follows: a missing index is built aside */
+#define IX_KEEP		2	/* no index made, rebuilt or upgraded: none is
+				 * opened (1) when there is no current one */
 
 static int index_open(struct psw_index *, struct psw_store *, int, int,
     struct psw_err *);
@@ -743,7 +789,7 @@ int
 psw_index_open_scan(struct psw_index *ix, struct psw_store *st,
     struct psw_err *e)
 {
-	return index_open(ix, st, 1, 1, e);
+	return index_open(ix, st, 1, IX_ASIDE, e);
 }
 
 /* open_db(), building aside when asked and a build file can be had,
@@ -766,10 +812,10 @@ open_db_aside(struct psw_index *ix, int aside, struct psw_err *e)
 	return rc;
 }
 
-/* Open ix; scan: start listing the folder; aside: a sync follows, so
- * an index that does not exist may be built aside. */
+/* Open ix; scan: start listing the folder; flags: IX_*.  0, 1 (IX_KEEP:
+ * no current index, none opened), or < 0 with e set. */
 static int
-index_open(struct psw_index *ix, struct psw_store *st, int scan, int aside,
+index_open(struct psw_index *ix, struct psw_store *st, int scan, int flags,
     struct psw_err *e)
 {
 	struct stat sb;
@@ -777,11 +823,24 @@ index_open(struct psw_index *ix, struct psw_store *st, int scan, int aside,
 
 	memset(ix, 0, sizeof *ix);
 	ix->st = st;
+	ix->keep = (flags & IX_KEEP) != 0;
+	existed = lstat(st->index_path, &sb) == 0 || errno != ENOENT;
+	if (ix->keep && !existed)
+		return 1;
 	if (scan)
 		scan_start(ix);
-	existed = lstat(st->index_path, &sb) == 0 || errno != ENOENT;
+	/* Build files of crashed builders, or a second name of the index
+	 * left when a build in place could not remove its own: cheap (the
+	 * folder is small), so on every open for a sync. */
+	if (flags & IX_ASIDE)
+		aside_sweep(st->index_path);
 	psw_err_clear(e);
-	rc = open_db_aside(ix, aside && !existed, e);
+	rc = open_db_aside(ix, (flags & IX_ASIDE) && !existed, e);
+	if (ix->keep && (rc == SQLITE_NOTFOUND || is_corrupt(rc))) {
+		sqlite3_close(ix->db);
+		ix->db = NULL;
+		return 1;
+	}
 	if (rc == -1)
 		goto fail;
 	if (rc != SQLITE_OK && is_corrupt(rc)) {
@@ -796,7 +855,7 @@ index_open(struct psw_index *ix, struct psw_store *st, int scan, int aside,
 		sqlite3_close(ix->db);
 		ix->db = NULL;
 		remove_index(st->index_path);
-		rc = open_db_aside(ix, aside, e);
+		rc = open_db_aside(ix, flags & IX_ASIDE, e);
 		if (rc == -1)
 			goto fail;
 		ix->rebuilt = 1;
@@ -1398,13 +1457,10 @@ psw_index_update(struct psw_store *st, const char *id,
     const struct psw_client *c, const struct stat *sb, struct psw_err *e)
 {
 	struct psw_index ix;
-	struct stat isb;
 	int rc;
 
-	if (lstat(st->index_path, &isb) < 0 && errno == ENOENT)
-		return 0;
-	if ((rc = psw_index_open(&ix, st, e)) < 0)
-		return rc;
+	if ((rc = index_open(&ix, st, 0, IX_KEEP, e)) != 0)
+		return rc < 0 ? rc : 0;
 	rc = psw_index_put(&ix, id, c, sb, e);
 	psw_index_close(&ix);
 	return rc;
@@ -2475,8 +2531,8 @@ sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
 		rc = sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
-	journals_in_memory(ix->db, 0);
 out:
+	journals_in_memory(ix->db, 0);
 	puts_finalize(&p);
 	free(pending);
 	free(changed);
@@ -2507,9 +2563,14 @@ psw_index_sync(struct psw_index *ix, struct psw_sync_stats *stats,
 			psw_store_warn(ix->st, "index '%s' is damaged (%s); "
 			    "rebuilding it from the client files",
 			    ix->st->index_path, sqlite3_errstr(rc));
+		int aside = ix->aside != NULL;
+
 		psw_index_close(ix);
-		remove_index(ix->st->index_path);
-		if (index_open(ix, ix->st, 0, 1, e) < 0)
+		/* A build file that failed is dropped on close: the index
+		 * in place, if another process made one, is not touched. */
+		if (!aside)
+			remove_index(ix->st->index_path);
+		if (index_open(ix, ix->st, 0, IX_ASIDE, e) < 0)
 			return -e->code;
 		memset(stats, 0, sizeof *stats);
 		rc = sync_pass(ix, stats, e);

@@ -35,6 +35,7 @@ struct psw_index {
 	struct psw_scan *scan;	/* the folder's listing, on its way */
 	char *aside;		/* a build from nothing: its private file */
 	int aside_fd;		/* that file, locked (flock) while in use */
+	int keep;		/* never make, rebuild or upgrade (an update) */
 };
 
 struct psw_sync_stats {

@@ -779,14 +779,14 @@ psw_lock_release(struct psw_lock *lk)
 /* --- Files -------------------------------------------------------- */
 
 int
-psw_sync_parent(const char *path)
+psw_parent_dir(const char *path, char *dir, size_t size)
 {
-	char dir[PATH_MAX];
 	char *slash;
-	int fd, rc;
 
-	if (strlen(path) >= sizeof dir)
+	if (strlen(path) >= size) {
+		errno = ENAMETOOLONG;
 		return -1;
+	}
 	strcpy(dir, path);
 	if ((slash = strrchr(dir, '/')) == NULL)
 		strcpy(dir, ".");
@@ -794,6 +794,17 @@ psw_sync_parent(const char *path)
 		slash[1] = '\0';
 	else
 		*slash = '\0';
+	return 0;
+}
+
+int
+psw_sync_parent(const char *path)
+{
+	char dir[PATH_MAX];
+	int fd, rc;
+
+	if (psw_parent_dir(path, dir, sizeof dir) < 0)
+		return -1;
 	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return -1;
 	rc = fsync(fd);

@@ -146,6 +146,9 @@ void psw_discard(const char *path);
 /* fsync the folder holding path, so that a name made in it is durable;
  * 0, or -1 with errno set. */
 int psw_sync_parent(const char *path);
+/* The folder holding path ("." for a bare name) into dir; 0, or -1 when
+ * it does not fit. */
+int psw_parent_dir(const char *path, char *dir, size_t size);
 
 /*
  * Append one line to the audit log: UTC time, worker, program, action,

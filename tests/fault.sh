@@ -120,6 +120,81 @@ never ran clean"; break; }
 	done
 	done
 done <"$tap_tmp/cmds"
+
+# An index built from nothing (aside, then put in place), with the k-th
+# call failing, k = 1, 2, ... until it runs clean: a failure exits 5
+# with one line, no build file is left behind, and the next listing
+# (without faults) builds or uses a sound index that lists every client.
+reader_runs=0
+reader_faults=0
+for mode in once from; do
+	k=0
+	problems=
+	while :; do
+		k=$((k + 1))
+		rm -rf "$work" "$log"
+		cp -a "$tap_tmp/fixture" "$work"
+		rm -f "$work"/index.db*
+		errno=ENOSPC
+		run faulty 'psw-plan list --format tsv'
+		hit=$(grep '^fail ' "$log" 2>/dev/null | head -1 |
+		    cut -d' ' -f3,4)
+		p=
+		if [ -n "$hit" ] && [ "$rc" -ne 0 ]; then
+			reader_faults=$((reader_faults + 1))
+			nl=$(printf '%s\n' "$err" | grep -c .)
+			[ "$rc" -eq 5 ] || p="exit $rc, not 5 ($hit)"
+			[ "$nl" -eq 1 ] || p="$p; $nl lines on stderr ($hit): $err"
+		elif [ "$rc" -ne 0 ]; then
+			p="exit $rc without a fault: $err"
+		fi
+		# Failing once, the command cleans up after itself; failing
+		# from k on it cannot (unlink fails too), and then the next
+		# command removes what is left.
+		set -- "$work"/index.db.build-*
+		[ $mode = once ] && [ -e "$1" ] &&
+		    p="$p; build file left ($hit)"
+		if ! psw-plan --home "$work" list --format tsv \
+		    >"$tap_tmp/list" 2>"$tap_tmp/list.err"; then
+			p="$p; next listing failed: $(cat "$tap_tmp/list.err")"
+		elif [ "$(grep -c . "$tap_tmp/list")" -ne 2 ]; then
+			p="$p; next listing: $(cat "$tap_tmp/list")"
+		fi
+		set -- "$work"/index.db.build-*
+		[ -e "$1" ] && p="$p; build file left after the next listing ($hit)"
+		ig=$(rel_integrity "$work")
+		[ "$ig" = ok ] || p="$p; integrity: $ig"
+		[ -n "$p" ] && problems="$problems
+k=$k: $p"
+		[ -z "$hit" ] && break
+		[ $k -ge 2000 ] && { problems="$problems
+never ran clean"; break; }
+	done
+	reader_runs=$((reader_runs + k))
+	is "$problems" "" "index built from nothing, ENOSPC, $mode: k = 1..$k, every failure clean"
+done
+total_runs=$((total_runs + reader_runs))
+total_faults=$((total_faults + reader_faults))
+
+# Where the folder has no hard links (some network and FAT file
+# systems), the build is renamed into place instead.
+rm -rf "$work" "$log"
+cp -a "$tap_tmp/fixture" "$work"
+rm -f "$work"/index.db*
+(PSW_HOME="$work" LD_PRELOAD="$shim" PSW_FAULT_AT=1 PSW_FAULT_MODE=from \
+    PSW_FAULT_ERRNO=EPERM PSW_FAULT_CALLS=link PSW_FAULT_LOG="$log"
+export PSW_HOME LD_PRELOAD PSW_FAULT_AT PSW_FAULT_MODE PSW_FAULT_ERRNO \
+    PSW_FAULT_CALLS PSW_FAULT_LOG
+psw-plan list --format tsv) >"$tap_tmp/list" 2>"$tap_tmp/list.err"
+rc=$?
+ok '[ $rc -eq 0 ] && ! grep -qv "built from 2 client files" "$tap_tmp/list.err" &&
+    grep -q "^fail 1 link " "$log" && [ -f "$work/index.db" ] &&
+    [ "$(grep -c . "$tap_tmp/list")" -eq 2 ] &&
+    [ "$(rel_integrity "$work")" = ok ]' \
+    "no hard links (link fails with EPERM): the index is renamed into place"
+set -- "$work"/index.db.build-*
+ok '[ ! -e "$1" ]' "and no build file is left"
+
 [ -n "${PSW_FAULT_TRACE:-}" ] && cp "$tap_tmp/trace" "$PSW_FAULT_TRACE"
 echo "# fault injection: $total_runs runs, $total_faults injected failures"
 echo "# reported, 0 problems unless listed above"

@@ -1501,18 +1501,23 @@ test_build_aside_raced(void **state)
 	struct stat sb;
 	ino_t ino;
 
+	struct psw_client *c;
+	struct psw_doc *doc;
+
 	write_clients(fx, 40);
 	ix_open_as(fx, 1);		/* no index: to be built aside */
 	assert_int_equal(build_files(fx), 1);
+	/* The other: an index made in place, holding one client. */
+	c = read_client(fx, "c007", &doc, &sb);
 	assert_int_equal(psw_index_open(&other, &fx->st, &e), 0);
-	assert_int_equal(psw_index_sync(&other, &s, &e), 0);
-	check_stats(&s, 40, 40, 0, 0);
+	assert_int_equal(psw_index_put(&other, "c007", c, &sb, &e), 0);
 	psw_index_close(&other);
+	psw_doc_free(doc);
 	assert_int_equal(stat(fx->st.index_path, &sb), 0);
 	ino = sb.st_ino;
 
 	ix_sync(fx, &s);
-	check_stats(&s, 40, 0, 0, 0);	/* the other's, already in step */
+	check_stats(&s, 40, 39, 0, 0);	/* the other's, brought up to date */
 	assert_int_equal(stat(fx->st.index_path, &sb), 0);
 	assert_true(sb.st_ino == ino);
 	assert_int_equal(build_files(fx), 0);
@@ -1520,10 +1525,25 @@ test_build_aside_raced(void **state)
 	    "clients", NULL), 40);
 }
 
+/* An index opened to be built aside and closed without a sync (an
+ * error in between) leaves no build file. */
+static void
+test_build_aside_dropped(void **state)
+{
+	struct fx *fx = *state;
+
+	write_clients(fx, 3);
+	ix_open_as(fx, 1);
+	assert_int_equal(build_files(fx), 1);
+	ix_close(fx);
+	assert_int_equal(build_files(fx), 0);
+	assert_int_equal(access(fx->st.index_path, F_OK), -1);
+}
+
 /*
  * After a tool writes one client: an index that exists is updated, and
  * one that does not is not made for that client alone (the next sync
- * builds it whole, aside).
+ * builds it whole, aside); nor is one of an older schema rebuilt for it.
  */
 static void
 test_update_absent(void **state)
@@ -1534,6 +1554,7 @@ test_update_absent(void **state)
 	struct psw_doc *doc;
 	struct psw_err e;
 	struct stat sb;
+	sqlite3 *db;
 
 	write_clients(fx, 3);
 	c = read_client(fx, "c001", &doc, &sb);
@@ -1549,8 +1570,20 @@ test_update_absent(void **state)
 	assert_int_equal(psw_index_update(&fx->st, "c001", NULL, NULL, &e),
 	    0);
 	ix_open(fx);
-	assert_int_equal(q_int(psw_index_db(&fx->ix), "SELECT count(*) FROM "
-	    "clients", NULL), 2);
+	db = psw_index_db(&fx->ix);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM clients", NULL), 2);
+	/* An older schema: left for the next sync to rebuild whole. */
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 5", NULL,
+	    NULL, NULL), SQLITE_OK);
+	ix_close(fx);
+	assert_int_equal(psw_index_update(&fx->st, "c001", c, &sb, &e), 0);
+	assert_int_equal(sqlite3_open(fx->st.index_path, &db), SQLITE_OK);
+	assert_int_equal(q_int(db, "PRAGMA user_version", NULL), 5);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM clients", NULL), 2);
+	sqlite3_close(db);
+	ix_open_as(fx, 1);
+	ix_sync(fx, &s);
+	check_stats(&s, 3, 3, 0, 0);
 	psw_doc_free(doc);
 }
 
@@ -1882,6 +1915,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_update_absent, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_build_aside_dropped,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_many, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_text, setup,

@@ -6,7 +6,7 @@
  *                         count only
  *   PSW_FAULT_MODE=once   fail only that call (default); `from`: that call
  *                         and every counted call after it
- *   PSW_FAULT_ERRNO=ENOSPC  or EIO (default ENOSPC)
+ *   PSW_FAULT_ERRNO=ENOSPC  or EIO, or EPERM (default ENOSPC)
  *   PSW_FAULT_CALLS=write,fsync,...  the calls counted (default: all below)
  *   PSW_FAULT_LOG=file    append one line per failed call ("fail K CALL
  *                         PATH") and, at exit, "calls N" (how many counted)
@@ -58,6 +58,8 @@ setup(void)
 		fault_from = 1;
 	if ((s = getenv("PSW_FAULT_ERRNO")) != NULL && strcmp(s, "EIO") == 0)
 		fault_errno = EIO;
+	else if (s != NULL && strcmp(s, "EPERM") == 0)
+		fault_errno = EPERM;	/* link(2) where there are no links */
 	fault_calls = getenv("PSW_FAULT_CALLS");
 	if (fault_calls != NULL && *fault_calls == '\0')
 		fault_calls = NULL;
