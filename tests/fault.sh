@@ -42,6 +42,20 @@ faulty() {
 	eval "$1")
 }
 
+# After run k: keep its problems ($p); true when the runs are over (no
+# fault was left to inject, or they ran away).
+k_over() {
+	[ -n "$p" ] && problems="$problems
+k=$k: $p"
+	[ -z "$hit" ] && return 0
+	if [ $k -ge 2000 ]; then
+		problems="$problems
+never ran clean"
+		return 0
+	fi
+	return 1
+}
+
 rel_commands >"$tap_tmp/cmds"
 while IFS='	' read -r client mark cmd; do
 	cmd0=$cmd
@@ -108,11 +122,7 @@ while IFS='	' read -r client mark cmd; do
 			    >/dev/null 2>"$tap_tmp/again.err" ||
 			    p="$p; next write failed: $(cat "$tap_tmp/again.err")"
 			echo "$k $hit rc=$rc" >>"$tap_tmp/trace"
-			[ -n "$p" ] && problems="$problems
-k=$k: $p"
-			[ -z "$hit" ] && break
-			[ $k -ge 2000 ] && { problems="$problems
-never ran clean"; break; }
+			k_over && break
 		done
 		total_runs=$((total_runs + k))
 		total_faults=$((total_faults + faults))
@@ -164,11 +174,7 @@ for mode in once from; do
 		[ -e "$1" ] && p="$p; build file left after the next listing ($hit)"
 		ig=$(rel_integrity "$work")
 		[ "$ig" = ok ] || p="$p; integrity: $ig"
-		[ -n "$p" ] && problems="$problems
-k=$k: $p"
-		[ -z "$hit" ] && break
-		[ $k -ge 2000 ] && { problems="$problems
-never ran clean"; break; }
+		k_over && break
 	done
 	reader_runs=$((reader_runs + k))
 	is "$problems" "" "index built from nothing, ENOSPC, $mode: k = 1..$k, every failure clean"
