@@ -267,13 +267,13 @@ may_remove(const struct psw_store *st)
 	return n == 16 && memcmp(head, "SQLite format 3", 16) == 0;
 }
 
-/* Remove the index and its WAL files. */
 /*
  * The index's folder, locked (flock) while an index is put in place, made
  * in place or removed, so that none of these falls between another's
  * look and its act: a WAL removed as stale must never be the one an index
  * just put in place is using.  The descriptor for index_unlock(), or -1
- * when the folder cannot be opened (then nothing can be made in it).
+ * when the folder cannot be opened (then nothing can be made in it);
+ * where flock(2) is not supported the folder is simply not locked.
  */
 static int
 index_lock(const char *index_path)
@@ -308,6 +308,7 @@ remove_wal(const char *path)
 	unlink(p);
 }
 
+/* Remove the index and its WAL files. */
 static void
 remove_index(const char *path)
 {
@@ -616,7 +617,8 @@ open_db(struct psw_index *ix, struct psw_err *e)
 
 /*
  * An index built from nothing is built aside: in a private file beside
- * it, <index>.build-XXXXXX (0600), with no journal, no syncs and an
+ * it, <index>.build- and six random characters (mkstemp, 0600), with
+ * no journal, no syncs and an
  * exclusive lock.  In place, in WAL mode, every page was written twice
  * (to the WAL, then by the checkpoint) and synced twice.  At the end the
  * file is synced once and linked into place (aside_install; renamed
@@ -627,6 +629,7 @@ open_db(struct psw_index *ix, struct psw_err *e)
  * next command that syncs removes it.
  */
 #define ASIDE_SUFFIX	".build-"
+#define ASIDE_RANDOM	6	/* characters mkstemp(3) makes up */
 
 /* Remove the build files of index_path that nobody holds. */
 static void
@@ -647,7 +650,8 @@ aside_sweep(const char *index_path)
 		if (strncmp(de->d_name, base, blen) != 0 ||
 		    strncmp(de->d_name + blen, ASIDE_SUFFIX,
 		    sizeof ASIDE_SUFFIX - 1) != 0 ||
-		    strlen(de->d_name + blen + sizeof ASIDE_SUFFIX - 1) != 6)
+		    strlen(de->d_name + blen + sizeof ASIDE_SUFFIX - 1) !=
+		    ASIDE_RANDOM)
 			continue;
 		fd = openat(dirfd(d), de->d_name, O_RDONLY | O_NOFOLLOW |
 		    O_NONBLOCK | O_CLOEXEC);
@@ -688,10 +692,14 @@ aside_create(struct psw_index *ix)
 	char *p;
 
 	for (tries = 0; tries < 3; tries++) {
-		if ((p = malloc(n + sizeof ASIDE_SUFFIX + 6)) == NULL)
+		if ((p = malloc(n + sizeof ASIDE_SUFFIX + ASIDE_RANDOM)) ==
+		    NULL)
 			return -1;
 		memcpy(p, path, n);
-		memcpy(p + n, ASIDE_SUFFIX "XXXXXX", sizeof ASIDE_SUFFIX + 6);
+		memcpy(p + n, ASIDE_SUFFIX, sizeof ASIDE_SUFFIX - 1);
+		/* mkstemp's template: the characters it replaces. */
+		memset(p + n + sizeof ASIDE_SUFFIX - 1, 'X', ASIDE_RANDOM);
+		p[n + sizeof ASIDE_SUFFIX - 1 + ASIDE_RANDOM] = '\0';
 		if ((fd = mkstemp(p)) < 0) {
 			free(p);
 			return -1;
@@ -2555,6 +2563,8 @@ psw_index_sync(struct psw_index *ix, struct psw_sync_stats *stats,
 	rc = sync_pass(ix, stats, e);
 	if (rc != SQLITE_OK && rc != -1 && is_corrupt(rc) &&
 	    may_remove(ix->st)) {
+		int aside = ix->aside != NULL;
+
 		if (ix->tampered)
 			psw_store_warn(ix->st, "index '%s' was edited by "
 			    "another program; rebuilding it from the client "
@@ -2563,8 +2573,6 @@ psw_index_sync(struct psw_index *ix, struct psw_sync_stats *stats,
 			psw_store_warn(ix->st, "index '%s' is damaged (%s); "
 			    "rebuilding it from the client files",
 			    ix->st->index_path, sqlite3_errstr(rc));
-		int aside = ix->aside != NULL;
-
 		psw_index_close(ix);
 		/* A build file that failed is dropped on close: the index
 		 * in place, if another process made one, is not touched. */
