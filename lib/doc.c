@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,6 +26,7 @@
 #include <yaml.h>
 
 #include "doc.h"
+#include "doc_impl.h"
 #include "utf8.h"
 
 #define ARENA_CHUNK (32 * 1024)
@@ -142,8 +144,8 @@ arena_raw(struct psw_doc *doc, size_t n, size_t align)
 }
 
 /* A NUL-terminated copy of n bytes at s in the arena; NULL on OOM. */
-static char *
-arena_strndup(struct psw_doc *doc, const char *s, size_t n)
+char *
+psw_doc_strndup(struct psw_doc *doc, const char *s, size_t n)
 {
 	char *p;
 
@@ -159,12 +161,12 @@ arena_strndup(struct psw_doc *doc, const char *s, size_t n)
 char *
 psw_doc_strdup(struct psw_doc *doc, const char *s)
 {
-	return arena_strndup(doc, s, strlen(s));
+	return psw_doc_strndup(doc, s, strlen(s));
 }
 
 /* A document with no root and an arena copy of name; NULL on OOM. */
-static struct psw_doc *
-doc_create(const char *name)
+struct psw_doc *
+psw_doc_create(const char *name)
 {
 	struct psw_doc *doc;
 
@@ -183,7 +185,7 @@ psw_doc_new(const char *name)
 {
 	struct psw_doc *doc;
 
-	if ((doc = doc_create(name)) == NULL)
+	if ((doc = psw_doc_create(name)) == NULL)
 		return NULL;
 	if ((doc->root = psw_node_map(doc, 0)) == NULL) {
 		psw_doc_free(doc);
@@ -244,7 +246,7 @@ psw_node_scalar(struct psw_doc *doc, const char *s, int style)
 		return NULL;
 	n->type = PSW_NODE_SCALAR;
 	n->len = strlen(s);
-	if ((n->str = arena_strndup(doc, s, n->len)) == NULL)
+	if ((n->str = psw_doc_strndup(doc, s, n->len)) == NULL)
 		return NULL;
 	n->style = style == PSW_STRING ? PSW_STRING : PSW_PLAIN;
 	return n;
@@ -278,8 +280,8 @@ psw_node_seq(struct psw_doc *doc, int flow)
 }
 
 /* Link a detached node at the end of collection parent. */
-static void
-node_append(struct psw_node *parent, struct psw_node *n)
+void
+psw_node_append(struct psw_node *parent, struct psw_node *n)
 {
 	n->parent = parent;
 	n->next = NULL;
@@ -321,7 +323,8 @@ psw_map_get(const struct psw_node *map, const char *key)
 	if (map == NULL || map->type != PSW_NODE_MAP || key == NULL)
 		return NULL;
 	for (n = map->head; n != NULL; n = n->next)
-		if (n->key != NULL && strcmp(n->key, key) == 0)
+		if (n->key != NULL && n->key[0] == key[0] &&
+		    strcmp(n->key, key) == 0)
 			return n;
 	return NULL;
 }
@@ -360,7 +363,7 @@ psw_map_set(struct psw_doc *doc, struct psw_node *map, const char *key,
 		psw_node_unlink(value);
 		value->key = k;
 		value->key_line = value->key_col = 0;
-		node_append(map, value);
+		psw_node_append(map, value);
 		return value;
 	}
 	psw_node_unlink(value);
@@ -416,8 +419,53 @@ psw_seq_append(struct psw_node *seq, struct psw_node *item)
 	psw_node_unlink(item);
 	item->key = NULL;
 	item->key_line = item->key_col = 0;
-	node_append(seq, item);
+	psw_node_append(seq, item);
 	return item;
+}
+
+/*
+ * 0 when a and b are the same tree: types, strings, keys, styles, flow
+ * and every position; -1 when not, with the first difference in why.
+ */
+int
+psw_node_same(const struct psw_node *a, const struct psw_node *b,
+    char *why, size_t size)
+{
+	const struct psw_node *x, *y;
+
+	if (a == NULL || b == NULL) {
+		if (a == b)
+			return 0;
+		snprintf(why, size, "one tree is empty");
+		return -1;
+	}
+	if (a->type != b->type || a->line != b->line || a->col != b->col) {
+		snprintf(why, size, "node at %d:%d against %d:%d", a->line,
+		    a->col, b->line, b->col);
+		return -1;
+	}
+	if ((a->key == NULL) != (b->key == NULL) || (a->key != NULL &&
+	    (strcmp(a->key, b->key) != 0 || a->key_line != b->key_line ||
+	    a->key_col != b->key_col))) {
+		snprintf(why, size, "key of the node at %d:%d", a->line,
+		    a->col);
+		return -1;
+	}
+	if (a->type == PSW_NODE_SCALAR) {
+		if (a->len == b->len && a->style == b->style &&
+		    memcmp(a->str, b->str, a->len) == 0)
+			return 0;
+		snprintf(why, size, "scalar at %d:%d", a->line, a->col);
+		return -1;
+	}
+	if (a->flow != b->flow || a->count != b->count) {
+		snprintf(why, size, "collection at %d:%d", a->line, a->col);
+		return -1;
+	}
+	for (x = a->head, y = b->head; x != NULL; x = x->next, y = y->next)
+		if (psw_node_same(x, y, why, size) < 0)
+			return -1;
+	return 0;
 }
 
 /* --- Checking the input -------------------------------------------- */
@@ -854,7 +902,7 @@ attach(struct loader *l, struct psw_node *n)
 		f->key = NULL;
 		f->want_key = 1;
 	}
-	node_append(f->node, n);
+	psw_node_append(f->node, n);
 }
 
 /* A scalar event: a key of the open map, or a value. */
@@ -884,7 +932,7 @@ on_scalar(struct loader *l, const yaml_event_t *ev)
 		    "scalar contains a NUL character");
 	line = (int)ev->start_mark.line + 1;
 	col = (int)ev->start_mark.column + 1;
-	if ((copy = arena_strndup(l->doc, s, len)) == NULL)
+	if ((copy = psw_doc_strndup(l->doc, s, len)) == NULL)
 		return psw_error(l->e, PSW_EIO, "out of memory");
 	f = l->depth > 0 ? &l->stack[l->depth - 1] : NULL;
 	if (f != NULL && f->node->type == PSW_NODE_MAP && f->want_key) {
@@ -1065,6 +1113,9 @@ parse(struct loader *l, const unsigned char *s, size_t len)
 	return rc;
 }
 
+static int load(const char *, size_t, const char *, struct psw_doc **,
+    struct psw_err *, int);
+
 /* Refuse a file over the size limit; size < 0 when it is not known. */
 static int
 too_large(const char *name, long long size, struct psw_err *e)
@@ -1076,10 +1127,29 @@ too_large(const char *name, long long size, struct psw_err *e)
 	    "file is larger than 1 MiB (%lld bytes)", size);
 }
 
-/* As psw_doc_load_file, from memory. */
+/*
+ * As psw_doc_load_file, from memory: text in the form psw writes is read
+ * by psw_doc_load_canonical (doc_fast.c), any other with libyaml.
+ */
 int
 psw_doc_load_mem(const char *buf, size_t len, const char *name,
     struct psw_doc **out, struct psw_err *e)
+{
+	return load(buf, len, name, out, e, 1);
+}
+
+/* psw_doc_load_mem with libyaml's parser only. */
+int
+psw_doc_load_libyaml(const char *buf, size_t len, const char *name,
+    struct psw_doc **out, struct psw_err *e)
+{
+	return load(buf, len, name, out, e, 0);
+}
+
+/* Load buf; canonical: try psw_doc_load_canonical first. */
+static int
+load(const char *buf, size_t len, const char *name, struct psw_doc **out,
+    struct psw_err *e, int canonical)
 {
 	const unsigned char *s = (const unsigned char *)buf;
 	struct loader l;
@@ -1096,6 +1166,9 @@ psw_doc_load_mem(const char *buf, size_t len, const char *name,
 		s += 3;
 		len -= 3;
 	}
+	if (canonical && psw_doc_load_canonical((const char *)s, len, name,
+	    out))
+		return 0;
 	if ((rc = check_text(s, len, name, &ascii, e)) < 0)
 		return rc;
 	memset(&l, 0, sizeof l);
@@ -1104,7 +1177,7 @@ psw_doc_load_mem(const char *buf, size_t len, const char *name,
 	l.len = len;
 	l.name = name;
 	l.e = e;
-	if ((l.doc = doc_create(name)) == NULL)
+	if ((l.doc = psw_doc_create(name)) == NULL)
 		return psw_error(e, PSW_EIO, "out of memory");
 	rc = parse(&l, s, len);
 	free(l.keys.v);

@@ -8,6 +8,10 @@
  * only, no duplicate keys, only scalar keys.  A UTF-8 BOM and CRLF line
  * ends are accepted.  Every refusal names file:line:col.
  *
+ * Text in exactly the form the emitter writes (every file psw saved) is
+ * read without libyaml, by doc_fast.c, to the same tree and positions;
+ * the loader's checks and messages are the same either way.
+ *
  * The emitter writes the tree back in the same order, keeping every key it
  * was given.  Comments do not survive (libyaml drops them).
  *

@@ -19,9 +19,30 @@
 #define FLOW_WIDTH 100		/* a flow collection's line at most */
 #define SIMPLE_KEY_MAX 1000	/* longer keys are written as "? key" */
 #define INDICATORS "-?:,[]{}#&*!|>'\"%@`"
-#define FLOW_STOPS ",[]{}?:#"
-#define NUMBER_CHARS "0123456789_+-.:eEoObBxXtTzZinfINFaA \t"
-#define HEX_CHARS "0123456789abcdefABCDEF_xX+-"
+
+/* What ends a plain scalar in flow context: , [ ] { } ? : # */
+static const unsigned char flow_stop[128] = {
+	[','] = 1, ['['] = 1, [']'] = 1, ['{'] = 1, ['}'] = 1, ['?'] = 1,
+	[':'] = 1, ['#'] = 1,
+};
+
+/*
+ * What numbers, .inf, .nan and timestamps are made of (1), and after 0x
+ * (2): "0123456789_+-.:eEoObBxXtTzZinfINFaA \t" and
+ * "0123456789abcdefABCDEF_xX+-".
+ */
+#define D (1 | 2)
+static const unsigned char number_char[128] = {
+	['0'] = D, ['1'] = D, ['2'] = D, ['3'] = D, ['4'] = D, ['5'] = D,
+	['6'] = D, ['7'] = D, ['8'] = D, ['9'] = D, ['_'] = D, ['+'] = D,
+	['-'] = D, ['x'] = D, ['X'] = D, ['a'] = D, ['A'] = D, ['e'] = D,
+	['E'] = D, ['b'] = D, ['B'] = D, ['f'] = D, ['F'] = D,
+	['c'] = 2, ['d'] = 2, ['C'] = 2, ['D'] = 2,
+	['.'] = 1, [':'] = 1, ['o'] = 1, ['O'] = 1, ['t'] = 1, ['T'] = 1,
+	['z'] = 1, ['Z'] = 1, ['i'] = 1, ['n'] = 1, ['I'] = 1, ['N'] = 1,
+	[' '] = 1, ['\t'] = 1,
+};
+#undef D
 
 enum form {
 	FORM_INVALID = -1,	/* not valid UTF-8: cannot be written */
@@ -87,15 +108,19 @@ plain_ok(const unsigned char *s, size_t len, int flow)
 		return 0;
 	while (i < len) {
 		at = i;
-		if (psw_utf8_next(s, len, &i, &c) < 0 || !char_plain(c))
-			return 0;
-		if ((at == 0 || i == len) && unicode_space(c))
+		if (s[i] < 0x80) {
+			/* ASCII: printable, and no Unicode space */
+			if ((c = s[i++]) < 0x20 || c == 0x7f)
+				return 0;
+		} else if (psw_utf8_next(s, len, &i, &c) < 0 ||
+		    !char_plain(c) ||
+		    ((at == 0 || i == len) && unicode_space(c)))
 			return 0;
 		if (c == ':' && i < len && s[i] == ' ')
 			return 0;
 		if (c == '#' && at > 0 && s[at - 1] == ' ')
 			return 0;
-		if (flow && c < 0x80 && strchr(FLOW_STOPS, (int)c) != NULL)
+		if (flow && c < 0x80 && flow_stop[c])
 			return 0;
 	}
 	return 1;
@@ -134,19 +159,20 @@ typed(const unsigned char *s, size_t len)
 		"~", "null", "y", "n", "yes", "no", "true", "false", "on",
 		"off", "<<", "=", NULL,
 	};
-	const char *set;
 	size_t i;
+	int set;
 
-	for (i = 0; words[i] != NULL; i++)
+	for (i = 0; len <= 5 && words[i] != NULL; i++)
 		if (word_eq(s, len, words[i]))
 			return 1;
-	if (len == 0 || s[0] == '\0' || strchr("0123456789+-.", s[0]) == NULL)
+	if (len == 0 || !((s[0] >= '0' && s[0] <= '9') || s[0] == '+' ||
+	    s[0] == '-' || s[0] == '.'))
 		return 0;
 	i = s[0] == '+' || s[0] == '-';
 	set = len - i > 2 && s[i] == '0' && (s[i + 1] == 'x' ||
-	    s[i + 1] == 'X') ? HEX_CHARS : NUMBER_CHARS;
+	    s[i + 1] == 'X') ? 2 : 1;
 	for (i = 0; i < len; i++)
-		if (s[i] == '\0' || strchr(set, s[i]) == NULL)
+		if (s[i] >= 0x80 || (number_char[s[i]] & set) == 0)
 			return 0;
 	return 1;
 }
@@ -209,8 +235,13 @@ choose(const char *str, size_t len, int style, int flow, int key)
 static void
 spaces(struct emitter *em, int n)
 {
-	while (n-- > 0)
-		psw_buf_addc(em->out, ' ');
+	static const char blanks[] = "                                ";
+	int k;
+
+	for (; n > 0; n -= k) {
+		k = n < (int)sizeof blanks - 1 ? n : (int)sizeof blanks - 1;
+		psw_buf_add(em->out, blanks, (size_t)k);
+	}
 }
 
 /* Append s in single quotes, doubling each quote. */

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "doc.h"
+#include "doc_impl.h"
 
 #define QUICK_MS 100.0		/* a hostile input is refused faster */
 
@@ -1444,6 +1445,133 @@ test_roundtrip_text(void **state)
 	psw_doc_free(doc);
 }
 
+/* --- psw's own form, read without libyaml (doc_fast.c) ------------- */
+
+/* The fast reader takes text, as the same tree libyaml reads. */
+static void
+assert_fast(const char *text, size_t len)
+{
+	struct psw_doc *fast = NULL, *slow = NULL;
+	struct psw_err e;
+	char why[128];
+
+	if (!psw_doc_load_canonical(text, len, "t.yaml", &fast))
+		fail_msg("not read in psw's own form:\n%.*s", (int)len, text);
+	assert_int_equal(psw_doc_load_libyaml(text, len, "t.yaml", &slow,
+	    &e), 0);
+	if (psw_node_same(psw_doc_root(fast), psw_doc_root(slow), why,
+	    sizeof why) < 0)
+		fail_msg("the readers differ: %s", why);
+	psw_doc_free(fast);
+	psw_doc_free(slow);
+}
+
+/* Every form the emitter writes is read fast, exactly. */
+static void
+test_fast_forms(void **state)
+{
+	static const char forms[] =
+	    "psw: 1\n"
+	    "name: Zo\xc3\xab \"Z\" O'Neil\n"
+	    "note: |\n  First line\n    indented\n  \ttab\n\n  after\n"
+	    "strip: |-\n  no newline\n  at end\n"
+	    "keep: |+\n  two\n\n"
+	    "lead: |2-\n    starts with blanks\n  second\n"
+	    "esc: \"bell\\x07 esc\\e nel\\N ls\\L tab\\tend \\P\"\n"
+	    "single: 'it''s: quoted # not a comment'\n"
+	    "empty:\n"
+	    "list:\n  - plain\n  -\n  - - nested a\n    - nested b\n"
+	    "  - key: value\n    other: 'x: y'\n"
+	    "  - {a: 1, b c: \"d\\te\", '10': x}\n  - []\n  - {}\n"
+	    "\xc3\xbc" "n\xc3\xaf" "code: [\xc3\xa4, \xc3\xb6, \xc3\xbc]\n"
+	    "'10': ten\n"
+	    "deep:\n  a:\n    b:\n      c: [x]\n      d:\n";
+	struct psw_node *root, *list, *keys;
+	struct psw_doc *doc;
+	char *s;
+	size_t i;
+
+	assert_fast(forms, sizeof forms - 1);
+	/* A root sequence. */
+	assert_fast("- a\n- b: 1\n  c: 2\n", 18);
+	/* The client file as psw writes it. */
+	doc = load(client_yaml, sizeof client_yaml - 1);
+	s = emit(doc);
+	assert_fast(s, strlen(s));
+	free(s);
+	psw_doc_free(doc);
+	/* Every tricky string as a value, an item and a key (a map of
+	 * more than 64 keys is left to libyaml: test_many_keys). */
+	for (i = 0; tricky[i] != NULL; i++) {
+		doc = psw_doc_new("x.yaml");
+		root = psw_doc_root(doc);
+		set(doc, root, "value", tricky[i], PSW_STRING);
+		list = psw_map_set(doc, root, "list", psw_node_seq(doc, 0));
+		psw_seq_append(list, psw_node_scalar(doc, tricky[i],
+		    PSW_STRING));
+		psw_seq_append(list, psw_node_scalar(doc, tricky[i],
+		    PSW_PLAIN));
+		keys = psw_map_set(doc, root, "keys", psw_node_map(doc, 0));
+		set(doc, keys, tricky[i], "v", PSW_PLAIN);
+		s = emit(doc);
+		assert_fast(s, strlen(s));
+		free(s);
+		psw_doc_free(doc);
+	}
+}
+
+/*
+ * Other text is left to libyaml, which reads it as before; what the
+ * limits refuse in psw's own form is refused with libyaml's messages.
+ */
+static void
+test_fast_declines(void **state)
+{
+	static const char *const other[] = {
+		"a: 1 # comment\n", "# comment\na: 1\n", "a: 1\r\nb: 2\r\n",
+		"a:  1\n", "a: \"x\"\n", "a: 'x'\n", "a:\n    b: 1\n",
+		"---\na: 1\n", "a: 1\n...\n", "a: [1, [2]]\n", "a: 1",
+		"a: 1\n\n", "a: 1 \n", "a: >\n  folded\n", "a: [1,2]\n",
+		"[1, 2]\n", "plain\n", "a:\n- b\n", "a: |\n  x\n  \n",
+		"a: \"\\x41\"\n", "\xef\xbb\xbf" "a: 1\n", "a: \"\\/\"\n",
+		"a: \"\\u00e9\"\n", "? a\n: 1\n", "a: yes\nb: \"yes\"\n",
+		"a: !!str 1\n", "a: &x 1\nb: *x\n", "",
+		NULL,
+	};
+	struct psw_doc *fast, *slow, *doc;
+	struct psw_err e, e2;
+	char why[128];
+	size_t i;
+	int rc;
+
+	for (i = 0; other[i] != NULL; i++) {
+		fast = (struct psw_doc *)1;
+		if (psw_doc_load_canonical(other[i], strlen(other[i]),
+		    "t.yaml", &fast))
+			fail_msg("read fast: %s", other[i]);
+		assert_null(fast);
+		/* The whole loader: as libyaml alone. */
+		rc = psw_doc_load_mem(other[i], strlen(other[i]), "t.yaml",
+		    &doc, &e);
+		assert_int_equal(rc, psw_doc_load_libyaml(other[i],
+		    strlen(other[i]), "t.yaml", &slow, &e2));
+		if (rc == 0)
+			assert_int_equal(psw_node_same(psw_doc_root(doc),
+			    psw_doc_root(slow), why, sizeof why), 0);
+		else
+			assert_string_equal(e.msg, e2.msg);
+		psw_doc_free(doc);
+		psw_doc_free(slow);
+	}
+	/* Limits, in text that is otherwise psw's own form. */
+	refused("id: x\nname: a\nname: b\n",
+	    "t.yaml:3:1: duplicate key 'name' (first at line 2)");
+	refused("a: {k: 1, k: 2}\n",
+	    "t.yaml:1:11: duplicate key 'k' (first at line 1)");
+	refused("a:\n  - x\n  - {b: 1, c: \"\\0\"}\n",
+	    "t.yaml:3:15: scalar contains a NUL character");
+}
+
 /* Write len bytes to a new temporary file; its name goes to path. */
 static void
 write_temp(char *path, const char *s, size_t len)
@@ -1605,6 +1733,8 @@ main(void)
 		cmocka_unit_test(test_edit),
 		cmocka_unit_test(test_edit_loaded),
 		cmocka_unit_test(test_roundtrip_text),
+		cmocka_unit_test(test_fast_forms),
+		cmocka_unit_test(test_fast_declines),
 		cmocka_unit_test(test_pyyaml),
 		cmocka_unit_test(test_arena_large),
 	};

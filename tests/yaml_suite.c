@@ -8,8 +8,9 @@
  * must be refused; every refusal must name a line and column; no load
  * may take more than 100 ms.  Every document that loads is also written
  * with psw_doc_emit and read back: the tree must be the same and a
- * second write the same text.  Prints TAP and a summary comment; exits
- * 0 when every case is ok.
+ * second write the same text; where the reader of psw's own form takes
+ * the written text, its tree must be libyaml's to every position.
+ * Prints TAP and a summary comment; exits 0 when every case is ok.
  */
 #include <sys/stat.h>
 
@@ -20,6 +21,7 @@
 #include <time.h>
 
 #include "doc.h"
+#include "doc_impl.h"
 
 #define MAX_MS 100.0
 
@@ -176,13 +178,16 @@ same_tree(const struct psw_node *a, const struct psw_node *b)
  * Write doc, read it back and write it again; NULL when the tree and the
  * text survive, else what went wrong.
  */
+static size_t fast_reads;	/* written texts the fast reader took */
+
 static const char *
 round_trip(const struct psw_doc *doc)
 {
 	struct psw_buf b1 = PSW_BUF_INIT, b2 = PSW_BUF_INIT;
-	struct psw_doc *again = NULL;
+	struct psw_doc *again = NULL, *fast = NULL, *slow = NULL;
 	const char *why = NULL;
 	struct psw_err e;
+	char diff[128];
 
 	if (psw_doc_emit(doc, &b1, &e) < 0 || b1.oom)
 		why = "cannot emit";
@@ -193,6 +198,13 @@ round_trip(const struct psw_doc *doc)
 	else if (psw_doc_emit(again, &b2, &e) < 0 || b1.len != b2.len ||
 	    (b1.len > 0 && memcmp(b1.s, b2.s, b1.len) != 0))
 		why = "second emit differs";
+	else if (psw_doc_load_canonical(b1.s, b1.len, "emitted", &fast) &&
+	    ++fast_reads > 0 && (psw_doc_load_libyaml(b1.s, b1.len,
+	    "emitted", &slow, &e) < 0 || psw_node_same(psw_doc_root(fast),
+	    psw_doc_root(slow), diff, sizeof diff) < 0))
+		why = "the fast reader reads the written text otherwise";
+	psw_doc_free(fast);
+	psw_doc_free(slow);
 	psw_doc_free(again);
 	psw_buf_release(&b1);
 	psw_buf_release(&b2);
@@ -296,8 +308,9 @@ main(int argc, char *argv[])
 	printf("# %zu cases: %zu loaded, %zu refused by libyaml, "
 	    "%zu refused by our limits, %zu by our checks of what libyaml "
 	    "0.2.5 misses; %zu error cases (%zu refused by libyaml, %zu by "
-	    "our limits, %zu by our checks); slowest %.2f ms; %zu failed\n",
+	    "our limits, %zu by our checks); %zu written texts read by the "
+	    "fast reader as by libyaml; slowest %.2f ms; %zu failed\n",
 	    i, loaded, by_yaml, by_limits, by_syntax, err_cases, err_yaml,
-	    err_limits, err_syntax, max_ms, failed);
+	    err_limits, err_syntax, fast_reads, max_ms, failed);
 	return failed > 0;
 }
