@@ -7,7 +7,12 @@
  * an assessment schedule.  Dates run up to 2026-11-28 (run the tools
  * with PSW_TODAY=2026-11-28).
  *
- *   gen N DIR     writes DIR/clients/c000001.yaml ... (DIR is created)
+ *   gen [-h] N DIR   writes DIR/clients/c000001.yaml ... (DIR is created)
+ *
+ * Each file is written as psw writes it (through its emitter), since
+ * every psw command that changes a client file writes it whole that way;
+ * with -h, as typed by hand instead (flow maps holding lists, which psw
+ * never writes), so that libyaml reads every file.
  */
 #include <sys/stat.h>
 
@@ -16,6 +21,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "buf.h"
+#include "doc.h"
+#include "error.h"
 
 /* PSW_TODAY of the benchmark, 2026-11-28, in days after 2024-11-01 */
 #define TODAY 757
@@ -65,7 +74,7 @@ day(int n, char *buf)
 			y++;
 		}
 	}
-	sprintf(buf, "%04d-%02d-%02d", y, m, d);
+	snprintf(buf, 16, "%04d-%02d-%02d", y, m, d);	/* buf: char[16] */
 	return buf;
 }
 
@@ -250,15 +259,63 @@ client(FILE *f, int i)
 	}
 }
 
+/*
+ * Write client i to path: as psw writes it (its emitter's form), or with
+ * hand set as the generator types it (flow maps holding lists, which a
+ * person might write and psw never does).  0, or -1 with errno.
+ */
+static int
+write_client(const char *path, int i, int hand)
+{
+	struct psw_buf out = PSW_BUF_INIT;
+	struct psw_doc *doc = NULL;
+	struct psw_err e;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+	int rc = -1;
+
+	if ((f = open_memstream(&text, &len)) == NULL)
+		return -1;
+	client(f, i);
+	if (fclose(f) != 0)
+		goto done;
+	if (!hand) {
+		if (psw_doc_load_mem(text, len, path, &doc, &e) < 0 ||
+		    psw_doc_emit(doc, &out, &e) < 0) {
+			fprintf(stderr, "gen: %s: %s\n", path, e.msg);
+			errno = EINVAL;
+			goto done;
+		}
+	}
+	if ((f = fopen(path, "w")) == NULL)
+		goto done;
+	if (hand)
+		fwrite(text, 1, len, f);
+	else
+		fwrite(out.s, 1, out.len, f);
+	rc = fclose(f) == 0 ? 0 : -1;
+done:
+	psw_buf_release(&out);
+	psw_doc_free(doc);
+	free(text);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
 	char path[4096];
 	FILE *f;
-	int n, i;
+	int n, i, hand = 0;
 
+	if (argc > 1 && strcmp(argv[1], "-h") == 0) {
+		hand = 1;
+		argc--;
+		argv++;
+	}
 	if (argc != 3 || (n = atoi(argv[1])) <= 0) {
-		fprintf(stderr, "usage: gen N DIR\n");
+		fprintf(stderr, "usage: gen [-h] N DIR\n");
 		return 2;
 	}
 	snprintf(path, sizeof path, "%s", argv[2]);
@@ -278,12 +335,7 @@ main(int argc, char **argv)
 	for (i = 1; i <= n; i++) {
 		snprintf(path, sizeof path, "%s/clients/c%06d.yaml", argv[2],
 		    i);
-		if ((f = fopen(path, "w")) == NULL) {
-			perror(path);
-			return 5;
-		}
-		client(f, i);
-		if (fclose(f) != 0) {
+		if (write_client(path, i, hand) < 0) {
 			perror(path);
 			return 5;
 		}
