@@ -55,19 +55,6 @@ psw_buf_adds(struct psw_buf *b, const char *s)
 }
 
 int
-psw_buf_addc(struct psw_buf *b, int c)
-{
-	char ch = (char)c;
-
-	if (b->len + 2 <= b->cap) {	/* the common case, inline */
-		b->s[b->len++] = ch;
-		b->s[b->len] = '\0';
-		return 0;
-	}
-	return psw_buf_add(b, &ch, 1);
-}
-
-int
 psw_buf_vaddf(struct psw_buf *b, const char *fmt, va_list ap)
 {
 	va_list cp;

@@ -18,7 +18,21 @@ struct psw_buf {
 /* Append bytes; returns 0, or -1 (and sets oom) when memory runs out. */
 int psw_buf_add(struct psw_buf *b, const void *p, size_t n);
 int psw_buf_adds(struct psw_buf *b, const char *s);
-int psw_buf_addc(struct psw_buf *b, int c);
+
+/* Append one byte; inline, as writers call it for every character. */
+static inline int
+psw_buf_addc(struct psw_buf *b, int c)
+{
+	char ch = (char)c;
+
+	if (b->len + 2 <= b->cap) {
+		b->s[b->len++] = ch;
+		b->s[b->len] = '\0';
+		return 0;
+	}
+	return psw_buf_add(b, &ch, 1);
+}
+
 int psw_buf_addf(struct psw_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int psw_buf_vaddf(struct psw_buf *b, const char *fmt, va_list ap)

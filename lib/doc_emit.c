@@ -126,14 +126,15 @@ plain_ok(const unsigned char *s, size_t len, int flow)
 	return 1;
 }
 
-/* 1 when s (len bytes) equals the ASCII word w, ignoring case. */
+/* 1 when s (len bytes) equals the ASCII word w (wlen bytes), ignoring
+ * case. */
 static int
-word_eq(const unsigned char *s, size_t len, const char *w)
+word_eq(const unsigned char *s, size_t len, const char *w, size_t wlen)
 {
 	size_t i;
 	int c;
 
-	if (strlen(w) != len)
+	if (wlen != len)
 		return 0;
 	for (i = 0; i < len; i++) {
 		c = s[i];
@@ -155,15 +156,20 @@ word_eq(const unsigned char *s, size_t len, const char *w)
 static int
 typed(const unsigned char *s, size_t len)
 {
-	static const char *const words[] = {
-		"~", "null", "y", "n", "yes", "no", "true", "false", "on",
-		"off", "<<", "=", NULL,
+#define W(w) { w, sizeof w - 1 }
+	static const struct {
+		const char *w;
+		size_t len;
+	} words[] = {
+		W("~"), W("null"), W("y"), W("n"), W("yes"), W("no"),
+		W("true"), W("false"), W("on"), W("off"), W("<<"), W("="),
 	};
+#undef W
 	size_t i;
 	int set;
 
-	for (i = 0; len <= 5 && words[i] != NULL; i++)
-		if (word_eq(s, len, words[i]))
+	for (i = 0; len <= 5 && i < sizeof words / sizeof words[0]; i++)
+		if (word_eq(s, len, words[i].w, words[i].len))
 			return 1;
 	if (len == 0 || !((s[0] >= '0' && s[0] <= '9') || s[0] == '+' ||
 	    s[0] == '-' || s[0] == '.'))

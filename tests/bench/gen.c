@@ -74,7 +74,8 @@ day(int n, char *buf)
 			y++;
 		}
 	}
-	snprintf(buf, 16, "%04d-%02d-%02d", y, m, d);	/* buf: char[16] */
+	/* buf: char[16]; the remainders bound each field for the compiler */
+	snprintf(buf, 16, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
 	return buf;
 }
 
