@@ -1754,7 +1754,8 @@ dump_rows(sqlite3 *db)
 	    "SELECT * FROM assessment_subscales ORDER BY 1, 2, 3",
 	    "SELECT * FROM goals ORDER BY 1, 2",
 	    "SELECT * FROM actions ORDER BY 1, 3",
-	    "SELECT * FROM contacts ORDER BY 1, 2", NULL };
+	    "SELECT * FROM contacts ORDER BY 1, 2",
+	    "SELECT * FROM due_items ORDER BY 1, 2, 3, 4, 5", NULL };
 	struct psw_buf b = PSW_BUF_INIT;
 	sqlite3_stmt *s;
 	size_t i;
@@ -1827,6 +1828,10 @@ test_sync_many(void **state)
 	assert_q(db, "SELECT problem FROM files WHERE id = ?1", "c005",
 	    "clients/c005.yaml:4:1: did not find expected node content");
 	assert_q(db, "PRAGMA integrity_check", NULL, "ok");
+	/* The due rows went through a temporary table, gone now. */
+	assert_true(q_int(db, "SELECT count(*) FROM due_items", NULL) > 150);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM sqlite_temp_schema",
+	    NULL), 0);
 	/* The secondary indexes are back and used. */
 	assert_int_equal(q_int(db, "SELECT count(*) FROM sqlite_schema WHERE "
 	    "name IN ('contacts_date', 'assessments_date', "
