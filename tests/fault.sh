@@ -135,50 +135,66 @@ done <"$tap_tmp/cmds"
 # call failing, k = 1, 2, ... until it runs clean: a failure exits 5
 # with one line, no build file is left behind, and the next listing
 # (without faults) builds or uses a sound index that lists every client.
+# build_loop FIXTURE CLIENTS WHAT
 reader_runs=0
 reader_faults=0
-for mode in once from; do
-	k=0
-	problems=
-	while :; do
-		k=$((k + 1))
-		rm -rf "$work" "$log"
-		cp -a "$tap_tmp/fixture" "$work"
-		rm -f "$work"/index.db*
-		errno=ENOSPC
-		run faulty 'psw-plan list --format tsv'
-		hit=$(grep '^fail ' "$log" 2>/dev/null | head -1 |
-		    cut -d' ' -f3,4)
-		p=
-		if [ -n "$hit" ] && [ "$rc" -ne 0 ]; then
-			reader_faults=$((reader_faults + 1))
-			nl=$(printf '%s\n' "$err" | grep -c .)
-			[ "$rc" -eq 5 ] || p="exit $rc, not 5 ($hit)"
-			[ "$nl" -eq 1 ] || p="$p; $nl lines on stderr ($hit): $err"
-		elif [ "$rc" -ne 0 ]; then
-			p="exit $rc without a fault: $err"
-		fi
-		# Failing once, the command cleans up after itself; failing
-		# from k on it cannot (unlink fails too), and then the next
-		# command removes what is left.
-		set -- "$work"/index.db.build-*
-		[ $mode = once ] && [ -e "$1" ] &&
-		    p="$p; build file left ($hit)"
-		if ! psw-plan --home "$work" list --format tsv \
-		    >"$tap_tmp/list" 2>"$tap_tmp/list.err"; then
-			p="$p; next listing failed: $(cat "$tap_tmp/list.err")"
-		elif [ "$(grep -c . "$tap_tmp/list")" -ne 2 ]; then
-			p="$p; next listing: $(cat "$tap_tmp/list")"
-		fi
-		set -- "$work"/index.db.build-*
-		[ -e "$1" ] && p="$p; build file left after the next listing ($hit)"
-		ig=$(rel_integrity "$work")
-		[ "$ig" = ok ] || p="$p; integrity: $ig"
-		k_over && break
+build_loop() {
+	for mode in once from; do
+		k=0
+		problems=
+		while :; do
+			k=$((k + 1))
+			rm -rf "$work" "$log"
+			cp -a "$1" "$work"
+			rm -f "$work"/index.db*
+			errno=ENOSPC
+			run faulty 'psw-plan list --format tsv'
+			hit=$(grep '^fail ' "$log" 2>/dev/null | head -1 |
+			    cut -d' ' -f3,4)
+			p=
+			if [ -n "$hit" ] && [ "$rc" -ne 0 ]; then
+				reader_faults=$((reader_faults + 1))
+				nl=$(printf '%s\n' "$err" | grep -c .)
+				[ "$rc" -eq 5 ] || p="exit $rc, not 5 ($hit)"
+				[ "$nl" -eq 1 ] || p="$p; $nl lines on stderr ($hit): $err"
+			elif [ "$rc" -ne 0 ]; then
+				p="exit $rc without a fault: $err"
+			fi
+			# Failing once, the command cleans up after itself;
+			# failing from k on it cannot (unlink fails too), and
+			# then the next command removes what is left.
+			set -- "$1" "$2" "$3" "$work"/index.db.build-*
+			[ $mode = once ] && [ -e "$4" ] &&
+			    p="$p; build file left ($hit)"
+			if ! psw-plan --home "$work" list --format tsv \
+			    >"$tap_tmp/list" 2>"$tap_tmp/list.err"; then
+				p="$p; next listing failed: $(cat "$tap_tmp/list.err")"
+			elif [ "$(grep -c . "$tap_tmp/list")" -ne "$2" ]; then
+				p="$p; next listing: $(cat "$tap_tmp/list")"
+			fi
+			set -- "$1" "$2" "$3" "$work"/index.db.build-*
+			[ -e "$4" ] &&
+			    p="$p; build file left after the next listing ($hit)"
+			ig=$(rel_integrity "$work")
+			[ "$ig" = ok ] || p="$p; integrity: $ig"
+			k_over && break
+		done
+		reader_runs=$((reader_runs + k))
+		is "$problems" "" "index built from nothing ($3), ENOSPC, $mode: k = 1..$k, every failure clean"
 	done
-	reader_runs=$((reader_runs + k))
-	is "$problems" "" "index built from nothing, ENOSPC, $mode: k = 1..$k, every failure clean"
+}
+build_loop "$tap_tmp/fixture" 2 "2 clients, one by one"
+# 40 clients: the fresh build (parsing threads, secondary indexes made
+# after the rows, due rows sorted through a temporary table).
+cp -a "$tap_tmp/fixture" "$tap_tmp/fixture40"
+i=3
+while [ $i -le 40 ]; do
+	sed "s/^id: bo-k\$/id: c$i/" "$tap_tmp/fixture/clients/bo-k.yaml" \
+	    >"$tap_tmp/fixture40/clients/c$i.yaml"
+	i=$((i + 1))
 done
+chmod 600 "$tap_tmp/fixture40/clients/"*
+build_loop "$tap_tmp/fixture40" 40 "40 clients, fresh"
 total_runs=$((total_runs + reader_runs))
 total_faults=$((total_faults + reader_faults))
 
