@@ -468,6 +468,32 @@ psw_node_same(const struct psw_node *a, const struct psw_node *b,
 	return 0;
 }
 
+/*
+ * Hold the two readers against each other on s (n bytes): 1 when the
+ * reader of psw's own form takes it and libyaml reads the same tree, 0
+ * when that reader declines it (or memory runs short), -1 when they
+ * differ, with how in why.
+ */
+int
+psw_doc_readers_agree(const char *s, size_t n, char *why, size_t size)
+{
+	struct psw_doc *fast = NULL, *slow = NULL;
+	struct psw_err e;
+	int rc = 1;
+
+	if (!psw_doc_load_canonical(s, n, "t.yaml", &fast))
+		return 0;
+	if (psw_doc_load_libyaml(s, n, "t.yaml", &slow, &e) < 0) {
+		rc = e.code == PSW_EIO ? 0 : -1;
+		snprintf(why, size, "libyaml refuses it: %s", e.msg);
+	} else if (psw_node_same(psw_doc_root(fast), psw_doc_root(slow),
+	    why, size) < 0)
+		rc = -1;
+	psw_doc_free(slow);
+	psw_doc_free(fast);
+	return rc;
+}
+
 /* --- Checking the input -------------------------------------------- */
 
 /* 1 when c may appear in a YAML stream (the BOM is handled apart). */

@@ -169,6 +169,7 @@ quoted(struct fast *f, struct psw_node **out)
 	const unsigned char *at = f->p, *q, *close;
 	unsigned char quote = *at;
 	char *buf, *w;
+	int digits;
 	long v;
 
 	/* Where it ends, and whether it needs decoding. */
@@ -224,17 +225,14 @@ quoted(struct fast *f, struct psw_node **out)
 		case 'P':
 			put_utf8(&w, 0x2029);
 			break;
-		case 'x':
-			if (close - q < 3 || (v = hex(q + 1, 2)) < 0)
+		case 'x':	/* \xHH */
+		case 'u':	/* \uHHHH */
+			digits = *q == 'x' ? 2 : 4;
+			if (close - q <= digits ||
+			    (v = hex(q + 1, digits)) < 0)
 				return F_NO;
 			put_utf8(&w, (uint32_t)v);
-			q += 2;
-			break;
-		case 'u':
-			if (close - q < 5 || (v = hex(q + 1, 4)) < 0)
-				return F_NO;
-			put_utf8(&w, (uint32_t)v);
-			q += 4;
+			q += digits;
 			break;
 		default:
 			return F_NO;

@@ -35,4 +35,12 @@ int psw_doc_load_libyaml(const char *buf, size_t len, const char *name,
 int psw_node_same(const struct psw_node *a, const struct psw_node *b,
     char *why, size_t size);
 
+/*
+ * Hold the two readers against each other on s (n bytes): 1 when the
+ * reader of psw's own form takes it and libyaml reads the same tree, 0
+ * when that reader declines it (or memory runs short), -1 when they
+ * differ, with how in why.
+ */
+int psw_doc_readers_agree(const char *s, size_t n, char *why, size_t size);
+
 #endif
