@@ -25,7 +25,7 @@ psw_buf_addc(struct psw_buf *b, int c)
 {
 	char ch = (char)c;
 
-	if (b->len + 2 <= b->cap) {
+	if (!b->oom && b->len + 2 <= b->cap) {
 		b->s[b->len++] = ch;
 		b->s[b->len] = '\0';
 		return 0;

@@ -31,6 +31,10 @@
 
 #define FAST_MAX_DEPTH 16	/* deeper nesting: left to libyaml */
 #define FAST_MAX_KEYS 64	/* a map with more keys: left to libyaml */
+/* The emitter writes a flow collection only on a line of at most 100
+ * characters (FLOW_WIDTH in doc_emit.c), 4 bytes each at most: a longer
+ * line is declined before its columns cost more than that. */
+#define FAST_FLOW_LINE (4 * 100)
 
 enum { F_OK = 0, F_NO = -1 };
 
@@ -187,8 +191,11 @@ quoted(struct fast *f, struct psw_node **out)
 		}
 	}
 	close = q;
+	/* Decoded, \L and \P grow by half (2 bytes to 3); nothing else
+	 * grows. */
 	if ((size_t)(close - at) > PSW_DOC_MAX_SCALAR + 2 ||
-	    (buf = psw_doc_alloc(f->doc, (size_t)(close - at))) == NULL)
+	    (buf = psw_doc_alloc(f->doc, (size_t)(close - at) +
+	    (size_t)(close - at) / 2 + 1)) == NULL)
 		return F_NO;
 	for (w = buf, q = at + 1; q < close; q++) {
 		if (*q == '\'' && quote == '\'') {
@@ -326,6 +333,8 @@ flow(struct fast *f, struct psw_node **out)
 	for (;;) {
 		k = NULL;
 		kline = kcol = 0;
+		if (f->p - f->bol > FAST_FLOW_LINE)
+			return F_NO;
 		if (map) {
 			if (flow_scalar(f, &k) < 0 || f->end - f->p < 2 ||
 			    f->p[0] != ':' || f->p[1] != ' ')
@@ -404,6 +413,8 @@ literal(struct fast *f, int ind, struct psw_node **out)
 			*w++ = '\n';
 	}
 	*w = '\0';
+	if ((size_t)(w - buf) > PSW_DOC_MAX_SCALAR)
+		return F_NO;
 	/* The mark is the indicator's. */
 	if ((*out = psw_doc_alloc(f->doc, sizeof **out)) == NULL)
 		return F_NO;

@@ -1535,10 +1535,13 @@ test_fast_declines(void **state)
 		"a: !!str 1\n", "a: &x 1\nb: *x\n", "",
 		NULL,
 	};
+	struct psw_buf b = PSW_BUF_INIT;
 	struct psw_doc *fast, *slow, *doc;
+	struct timespec t0;
 	struct psw_err e, e2;
-	char why[128];
+	char why[128], *s;
 	size_t i;
+	double ms;
 	int rc;
 
 	for (i = 0; other[i] != NULL; i++) {
@@ -1560,6 +1563,40 @@ test_fast_declines(void **state)
 		psw_doc_free(doc);
 		psw_doc_free(slow);
 	}
+	/* Text that grows as it is decoded: \L and \P are 2 bytes written
+	 * and 3 read (a quoted value sized by its text overflowed). */
+	doc = psw_doc_new("x.yaml");
+	psw_buf_reset(&b);
+	for (i = 0; i < 5000; i++)
+		psw_buf_adds(&b, i % 2 ? "\xe2\x80\xa8" : "\xe2\x80\xa9");
+	set(doc, psw_doc_root(doc), "seps", b.s, PSW_STRING);
+	s = emit(doc);
+	assert_non_null(strstr(s, "seps: \"\\P\\L\\P"));
+	assert_fast(s, strlen(s));
+	free(s);
+	psw_doc_free(doc);
+	/* A literal block one byte over the limit once chomped. */
+	psw_buf_reset(&b);
+	psw_buf_adds(&b, "a: |\n");
+	for (i = 0; i < PSW_DOC_MAX_SCALAR / 64; i++)
+		psw_buf_addf(&b, "  %063zu\n", i);
+	psw_buf_adds(&b, "  x\n");
+	refused(b.s, "t.yaml:1:4: scalar longer than 65536 bytes");
+	/* A long flow line is no form of psw's (its flow lines fit in 100
+	 * columns): declined at once, not after a column count per item. */
+	psw_buf_reset(&b);
+	psw_buf_adds(&b, "k: [a");
+	for (i = 0; i < 200000; i++)
+		psw_buf_adds(&b, ", a");
+	psw_buf_adds(&b, "]\n");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(psw_doc_load_canonical(b.s, b.len, "t.yaml", &doc),
+	    0);
+	ms = ms_since(&t0);
+	print_message("a flow line of %zu bytes declined in %.2f ms\n", b.len,
+	    ms);
+	assert_true(ms < QUICK_MS);
+	psw_buf_release(&b);
 	/* Limits, in text that is otherwise psw's own form. */
 	refused("id: x\nname: a\nname: b\n",
 	    "t.yaml:3:1: duplicate key 'name' (first at line 2)");
