@@ -69,6 +69,7 @@ for n in $sizes; do
 	export PSW_HOME="$tmp/n$n"
 	say "N=$n: generating"
 	"$bench/gen" "$n" "$PSW_HOME"
+	sync	# the generator's writeback is not the build's to pay
 	mb=$(du -sm "$PSW_HOME/clients" | cut -f1)
 	find "$PSW_HOME/clients" -name '*.yaml' >"$tmp/list"
 	cat "$PSW_HOME"/psw.yaml "$tmp/list" >/dev/null
@@ -88,6 +89,7 @@ for n in $sizes; do
 	say "N=$n: full build of the files typed by hand ($rb runs)"
 	hand="$tmp/hand$n"
 	"$bench/gen" -h "$n" "$hand"
+	sync
 	find "$hand/clients" -name '*.yaml' >"$tmp/hlist"
 	xargs cat <"$tmp/hlist" >/dev/null
 	hp=$(run -i "$tmp/hlist" $rb "$bench/parse_floor")
