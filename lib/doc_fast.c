@@ -361,6 +361,14 @@ flow(struct fast *f, struct psw_node **out)
 	return F_OK;
 }
 
+/* What a literal block's line [q, e) keeps: the text after the
+ * indentation ind and its line break (an empty line: the break). */
+static size_t
+line_bytes(const unsigned char *q, const unsigned char *e, int ind)
+{
+	return e > q ? (size_t)(e - q) - (size_t)ind + 1 : 1;
+}
+
 /*
  * A literal block scalar at p ('|') whose lines are indented to column
  * ind: the header, then the lines up to the first one indented less.
@@ -390,7 +398,7 @@ literal(struct fast *f, int ind, struct psw_node **out)
 			break;		/* less indented: the block ends */
 		if ((e = memchr(q, '\n', (size_t)(f->end - q))) == NULL)
 			return F_NO;
-		len += e > q ? (size_t)(e - q) - (size_t)ind + 1 : 1;
+		len += line_bytes(q, e, ind);
 	}
 	if (len > PSW_DOC_MAX_SCALAR + 1 ||
 	    (buf = psw_doc_alloc(f->doc, len + 1)) == NULL)
@@ -402,7 +410,7 @@ literal(struct fast *f, int ind, struct psw_node **out)
 			w += (e - q) - ind;
 		}
 		*w++ = '\n';
-		len -= e > q ? (size_t)(e - q) - (size_t)ind + 1 : 1;
+		len -= line_bytes(q, e, ind);
 		f->line++;
 	}
 	f->p = f->bol = q;
