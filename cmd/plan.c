@@ -119,7 +119,7 @@ cmd_list(struct psw_cli *cli, int argc, char **argv)
 	enum psw_format fmt;
 	struct psw_err e;
 	sqlite3_stmt *s = NULL;
-	char all[256];
+	char all[256], sql[1024];
 	int rc;
 
 	rc = psw_cli_parse(cli, argc, argv, local, 5, list_opt, &o,
@@ -154,25 +154,31 @@ cmd_list(struct psw_cli *cli, int argc, char **argv)
 	if (psw_cli_open(cli, 0, &e) < 0)
 		return psw_cli_fail(cli, &e);
 
-	/* New columns go at the end: tsv, csv and json keep their shape. */
-	rc = sqlite3_prepare_v2(psw_index_db(&cli->index),
-	    "SELECT id, name, status, worker, opened, last_contact, "
-	    "next_review, open_goals FROM caseload c "
-	    "WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR worker = ?2) "
-	    "AND (?3 IS NULL OR EXISTS (SELECT 1 FROM due d "
+	/*
+	 * Only the filters given are in the statement, so that SQLite can
+	 * take an index for them (clients_worker for --worker) instead of
+	 * testing every client; the values are bound.  New columns go at
+	 * the end: tsv, csv and json keep their shape.
+	 */
+	snprintf(sql, sizeof sql, "SELECT id, name, status, worker, opened, "
+	    "last_contact, next_review, open_goals FROM caseload c WHERE 1"
+	    "%s%s%s%s%s ORDER BY id",
+	    o.status ? " AND status = ?1" : "",
+	    o.worker ? " AND worker = ?2" : "",
+	    o.due_before ? " AND EXISTS (SELECT 1 FROM due d "
 	    "WHERE d.client = c.id AND d.kind IN ('action', 'goal', 'review') "
-	    "AND d.due < ?3)) "
-	    "AND (?4 IS NULL OR (status = 'active' AND "
-	    "(last_contact IS NULL OR last_contact < ?4))) "
+	    "AND d.due < ?3)" : "",
+	    o.no_contact ? " AND status = 'active' AND "
+	    "(last_contact IS NULL OR last_contact < ?4)" : "",
 	    /* --risk: the latest assessment of some instrument, voided
 	     * ones aside, carries a risk flag (as psw-report due ranks). */
-	    "AND (?5 IS NULL OR EXISTS (SELECT 1 FROM assessments a "
+	    o.risk ? " AND EXISTS (SELECT 1 FROM assessments a "
 	    "WHERE a.client = c.id AND a.risk IS NOT NULL "
 	    "AND a.voided IS NULL AND NOT EXISTS (SELECT 1 FROM assessments b "
 	    "WHERE b.client = a.client AND b.instrument = a.instrument "
 	    "AND b.voided IS NULL AND (b.date > a.date "
-	    "OR (b.date = a.date AND b.id > a.id))))) "
-	    "ORDER BY id", -1, &s, NULL);
+	    "OR (b.date = a.date AND b.id > a.id))))" : "");
+	rc = sqlite3_prepare_v2(psw_index_db(&cli->index), sql, -1, &s, NULL);
 	if (rc != SQLITE_OK) {
 		psw_index_error(&cli->index, rc, "cannot list", &e);
 		return psw_cli_fail(cli, &e);
@@ -185,8 +191,6 @@ cmd_list(struct psw_cli *cli, int argc, char **argv)
 		sqlite3_bind_text(s, 3, due_before, -1, SQLITE_STATIC);
 	if (o.no_contact)
 		sqlite3_bind_text(s, 4, no_contact, -1, SQLITE_STATIC);
-	if (o.risk)
-		sqlite3_bind_int(s, 5, 1);
 	return psw_cli_query_table(cli, s, fmt, cols, 8, 8, NULL, "cannot list");
 }
 

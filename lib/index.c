@@ -25,6 +25,7 @@
 #include "index.h"
 #include "instrument.h"
 #include "service.h"
+#include "thread.h"
 
 #define PSW_STR_(x) #x
 #define PSW_STR(x) PSW_STR_(x)
@@ -204,6 +205,9 @@ static const char *const client_tables[] = {
 	"contacts", "assessment_subscales", "due_items", NULL
 };
 
+/* The tables the guard's triggers watch besides client_tables. */
+static const char *const guard_more[] = { "clients", "files", NULL };
+
 static int is_corrupt(int);
 static int may_remove(const struct psw_store *);
 static void remove_index(const char *);
@@ -319,24 +323,51 @@ remove_index(const char *path)
 	index_unlock(lk);
 }
 
+/* Is name a guard trigger psw makes, "guard_<table>_<I|D|U>"? */
+static int
+guard_trigger_name(const char *name)
+{
+	const char *const *list;
+	size_t len, i, tl;
+	int pass;
+
+	if (strncmp(name, "guard_", 6) != 0)
+		return 0;
+	name += 6;
+	len = strlen(name);
+	if (len < 3 || name[len - 2] != '_' || (name[len - 1] != 'I' &&
+	    name[len - 1] != 'D' && name[len - 1] != 'U'))
+		return 0;
+	for (pass = 0; pass < 2; pass++) {
+		list = pass ? guard_more : client_tables;
+		for (i = 0; list[i] != NULL; i++) {
+			tl = strlen(list[i]);
+			if (tl == len - 2 && strncmp(name, list[i], tl) == 0)
+				return 1;
+		}
+	}
+	return 0;
+}
+
 /*
- * Does the database hold every object of schema_sql?  A table dropped
- * behind our back makes the index unusable; it is rebuilt like an older
- * schema.  Objects the schema does not name are left alone.
+ * Does the database hold every object of schema_sql and every guard
+ * trigger?  A table dropped behind our back makes the index unusable,
+ * and a trigger dropped would let rows be edited unseen; either way it
+ * is rebuilt like an older schema.  Objects the schema does not name
+ * are left alone.  One pass over sqlite_schema: this runs on every open.
  */
 static int
 schema_complete(sqlite3 *db)
 {
+	enum { WANT_MAX = 64 };
+	char want[WANT_MAX][48];
+	unsigned char found[WANT_MAX];
 	sqlite3_stmt *st;
-	const char *p;
-	char name[64];
-	size_t i, n;
+	const char *p, *type, *name;
+	size_t i, n, nwant = 0, ntables = 0, triggers = 0;
 	int ok = 1;
 
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema WHERE "
-	    "name = ?", -1, &st, NULL) != SQLITE_OK)
-		return 0;
-	for (i = 0; schema_sql[i] != NULL && ok; i++) {
+	for (i = 0; schema_sql[i] != NULL; i++) {
 		/* "CREATE [UNIQUE] TABLE|INDEX|VIEW name..." */
 		p = schema_sql[i];
 		while (*p != '\0' && strncmp(p, "TABLE ", 6) != 0 &&
@@ -346,16 +377,38 @@ schema_complete(sqlite3 *db)
 			continue;
 		p = strchr(p, ' ') + 1;
 		n = strcspn(p, " (");
-		if (n == 0 || n >= sizeof name)
-			continue;
-		memcpy(name, p, n);
-		name[n] = '\0';
-		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-		ok = sqlite3_step(st) == SQLITE_ROW;
-		sqlite3_reset(st);
+		if (n == 0 || n >= sizeof want[0] || nwant == WANT_MAX)
+			return 0;	/* cannot happen: the schema is ours */
+		memcpy(want[nwant], p, n);
+		want[nwant++][n] = '\0';
 	}
-	sqlite3_finalize(st);
-	return ok;
+	memset(found, 0, sizeof found);
+	while (client_tables[ntables] != NULL)
+		ntables++;
+	if (sqlite3_prepare_v2(db, "SELECT type, name FROM sqlite_schema",
+	    -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		type = (const char *)sqlite3_column_text(st, 0);
+		name = (const char *)sqlite3_column_text(st, 1);
+		if (type == NULL || name == NULL)
+			continue;
+		if (strcmp(type, "trigger") == 0) {
+			triggers += guard_trigger_name(name);
+			continue;
+		}
+		for (i = 0; i < nwant; i++)
+			if (!found[i] && strcmp(want[i], name) == 0) {
+				found[i] = 1;
+				break;
+			}
+	}
+	if (sqlite3_finalize(st) != SQLITE_OK)
+		ok = 0;
+	for (i = 0; i < nwant && ok; i++)
+		ok = found[i];
+	/* Three a table: the client tables, clients and files. */
+	return ok && triggers == (ntables + 2) * 3;
 }
 
 /*
@@ -419,7 +472,6 @@ static int meta_put(struct psw_index *, const char *, const char *);
 static int
 guard_triggers(sqlite3 *db, int drop)
 {
-	static const char *const more[] = { "clients", "files", NULL };
 	static const char *const ev[] = { "INSERT", "DELETE", "UPDATE" };
 	const char *const *list;
 	const char *t;
@@ -428,7 +480,7 @@ guard_triggers(sqlite3 *db, int drop)
 	int rc = SQLITE_OK, pass;
 
 	for (pass = 0; pass < 2; pass++) {
-		list = pass ? more : client_tables;
+		list = pass ? guard_more : client_tables;
 		for (i = 0; (t = list[i]) != NULL && rc == SQLITE_OK; i++) {
 			for (k = 0; k < 3 && rc == SQLITE_OK; k++) {
 				/* identifiers quoted with %w */
@@ -1788,7 +1840,7 @@ scan_start(struct psw_index *ix)
 	psw_err_clear(&sc->e);
 	pthread_mutex_init(&sc->mu, NULL);
 	pthread_cond_init(&sc->cv, NULL);
-	if (pthread_create(&sc->tid, NULL, scan_main, sc) != 0) {
+	if (psw_thread_start(&sc->tid, scan_main, sc, 0) < 0) {
 		pthread_cond_destroy(&sc->cv);
 		pthread_mutex_destroy(&sc->mu);
 		free(sc);
@@ -2192,7 +2244,7 @@ pool_worker(void *arg)
 static int
 pool_threads(size_t n)
 {
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int cpus = psw_thread_cpus();
 
 	if (n < POOL_MIN || cpus < 2)
 		return 0;
@@ -2222,8 +2274,8 @@ reindex(struct psw_index *ix, struct puts *p, const struct entry *disk,
 		pl->disk = disk;
 		pl->pending = pending;
 		pl->n = n;
-		while (started < nt && pthread_create(&tid[started], NULL,
-		    pool_worker, pl) == 0)
+		while (started < nt && psw_thread_start(&tid[started],
+		    pool_worker, pl, started) == 0)
 			started++;
 	}
 	for (k = 0; k < n && rc == SQLITE_OK; k++) {

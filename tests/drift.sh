@@ -7,7 +7,8 @@
 # index built from nothing (the truth of the files); how often the whole
 # index equals a fresh build is printed as a figure.  Rows edited inside
 # the index while every file is unchanged are seen by the index's guard
-# (counting triggers), so they too are rebuilt.
+# (counting triggers), so they too are rebuilt; so are rows edited after
+# a trigger was dropped: every open checks that the triggers are there.
 . "$PSW_SRC/tests/tap.sh"
 . "$PSW_SRC/tests/fault/lib.sh"
 
@@ -75,6 +76,8 @@ drop the due_items table	sq "DROP TABLE due_items"
 drop the contacts table	sq "DROP TABLE contacts"
 drop the clients table	sq "DROP TABLE clients"
 drop the files table	sq "DROP TABLE files"
+drop a guard trigger, then edit contacts	sq "DROP TRIGGER guard_contacts_U" && sq "UPDATE contacts SET kind = 'wrong', date = '1999-01-01'"
+drop every guard trigger, then edit names	sqlite3 "$db" "SELECT 'DROP TRIGGER ' || name || ';' FROM sqlite_schema WHERE type = 'trigger'" | sqlite3 "$db" && sq "UPDATE clients SET name = 'Wrong'"
 an older schema version	sq "PRAGMA user_version = 0"
 truncate to nothing	: >"$db"
 truncate to 100 bytes	truncate -s 100 "$db"
