@@ -1469,50 +1469,6 @@ insert_rows(struct puts *p, const char *id, const struct psw_client *c)
 }
 
 int
-psw_index_put(struct psw_index *ix, const char *id,
-    const struct psw_client *c, const struct stat *sb, struct psw_err *e)
-{
-	struct puts p;
-	int rc, level = 0;
-
-	if ((rc = puts_prepare(ix->db, &p)) != SQLITE_OK)
-		goto fail;
-	p.set = &ix->st->set;
-	if ((p.ins = index_instruments(ix)) == NULL) {
-		rc = SQLITE_NOMEM;
-		goto fail;
-	}
-	journals_in_memory(ix->db, 1);
-	if ((rc = sqlite3_exec(ix->db, "BEGIN IMMEDIATE", NULL, NULL,
-	    NULL)) != SQLITE_OK)
-		goto fail;
-	if ((level = guard_is_level(ix->db)) < 0)
-		rc = -level;
-	if (rc == SQLITE_OK)
-		rc = delete_rows(&p, id);
-	if (rc == SQLITE_OK && c != NULL)
-		rc = insert_rows(&p, id, c);
-	if (rc == SQLITE_OK && c != NULL)
-		rc = put_file(&p, id, sb, NULL);
-	if (rc == SQLITE_OK && c == NULL) {
-		sqlite3_bind_text(p.delfile, 1, id, -1, SQLITE_STATIC);
-		rc = step_done(p.delfile);
-	}
-	if (rc == SQLITE_OK)
-		rc = guard_level(ix->db, level);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL);
-	if (rc != SQLITE_OK)
-		sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
-fail:
-	journals_in_memory(ix->db, 0);
-	puts_finalize(&p);
-	if (rc != SQLITE_OK)
-		return psw_index_error(ix, rc, "cannot update", e);
-	return 0;
-}
-
-int
 psw_index_update(struct psw_store *st, const char *id,
     const struct psw_client *c, const struct stat *sb, struct psw_err *e)
 {
@@ -2463,6 +2419,301 @@ meta_put(struct psw_index *ix, const char *key, const char *value)
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/*
+ * The files digest.  A sync with nothing to do need not read the files
+ * table: the sum of a 128-bit hash of every file's (id, size, mtime,
+ * ctime, inode), the number of files and of those with a problem are
+ * kept in meta row 'files', and a folder whose stats add up to the same
+ * sum and number is the one recorded (the merge would find no file
+ * changed, added or removed).  The sum is trusted only while the guard
+ * proves that nothing has written a client table since it was stored:
+ * it is stored with the guard's count, after psw's own writes levelled
+ * it, and any other write (psw's own without the digest, another
+ * program's) moves the count on, so the next sync merges the two lists
+ * as before.  A sum, not a hash of the list, so that one client's write
+ * can update it: take the old row's hash out, put the new one's in.
+ */
+struct files_digest {
+	uint64_t lo, hi;		/* the sum, modulo 2^128 */
+	long long count, problems;
+};
+
+static uint64_t
+mix64(uint64_t x)
+{
+	x ^= x >> 32;
+	x *= 0xd6e8feb86659fd93ULL;
+	x ^= x >> 32;
+	x *= 0xd6e8feb86659fd93ULL;
+	x ^= x >> 32;
+	return x;
+}
+
+/* Add (sign 1) or take out (sign -1) one file's hash and count. */
+static void
+digest_add(struct files_digest *d, const char *id, long long size,
+    long long mtime_ns, long long ctime_ns, long long inode, int problem,
+    int sign)
+{
+	uint64_t a = 0x9e3779b97f4a7c15ULL, b = 0xc2b2ae3d27d4eb4fULL, w,
+	    f[5], lo;
+	size_t len = strlen(id), i, k;
+
+	/* The id, eight bytes a word, then its length and the stats. */
+	for (i = 0; i < len; i += 8) {
+		w = 0;
+		for (k = 0; k < 8 && i + k < len; k++)
+			w |= (uint64_t)(unsigned char)id[i + k] << (8 * k);
+		a = mix64(a ^ w);
+		b = mix64(b + (w ^ 0x5851f42d4c957f2dULL));
+	}
+	f[0] = len;
+	f[1] = (uint64_t)size;
+	f[2] = (uint64_t)mtime_ns;
+	f[3] = (uint64_t)ctime_ns;
+	f[4] = (uint64_t)inode;
+	for (i = 0; i < 5; i++) {
+		a = mix64(a ^ f[i]);
+		b = mix64(b + (f[i] ^ 0x5851f42d4c957f2dULL));
+	}
+	if (sign > 0) {
+		lo = d->lo + a;
+		d->hi += b + (lo < d->lo);
+	} else {
+		lo = d->lo - a;
+		d->hi -= b + (lo > d->lo);
+	}
+	d->lo = lo;
+	d->count += sign;
+	d->problems += problem ? sign : 0;
+}
+
+/* The digest of the files table as it is; an SQLite code. */
+static int
+digest_table(sqlite3 *db, struct files_digest *d)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	memset(d, 0, sizeof *d);
+	rc = sqlite3_prepare_v2(db, "SELECT id, size, mtime_ns, ctime_ns, "
+	    "inode, problem IS NOT NULL FROM files", -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (sqlite3_column_text(s, 0) != NULL)
+			digest_add(d, (const char *)sqlite3_column_text(s, 0),
+			    sqlite3_column_int64(s, 1),
+			    sqlite3_column_int64(s, 2),
+			    sqlite3_column_int64(s, 3),
+			    sqlite3_column_int64(s, 4),
+			    sqlite3_column_int(s, 5), 1);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/*
+ * Do the tables hold as many rows as d says: a files row for every file,
+ * a clients row for every file without a problem?  Counting walks every
+ * page of both tables without reading a row: damage there is found as
+ * the rows' reading found it, and a row lost from either table (a client
+ * row without its file's, or the other way) is read again by the merge.
+ * *ok 1 or 0; an SQLite code.
+ */
+static int
+digest_counts(sqlite3 *db, const struct files_digest *d, int *ok)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	*ok = 0;
+	rc = sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM files), "
+	    "(SELECT count(*) FROM clients)", -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*ok = sqlite3_column_int64(s, 0) == d->count &&
+		    sqlite3_column_int64(s, 1) == d->count - d->problems;
+		rc = SQLITE_DONE;
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Take client id's files row, if any, out of d; an SQLite code. */
+static int
+digest_take_row(sqlite3 *db, const char *id, struct files_digest *d)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	rc = sqlite3_prepare_v2(db, "SELECT size, mtime_ns, ctime_ns, inode, "
+	    "problem IS NOT NULL FROM files WHERE id = ?1", -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		digest_add(d, id, sqlite3_column_int64(s, 0),
+		    sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2),
+		    sqlite3_column_int64(s, 3), sqlite3_column_int(s, 4), -1);
+		rc = SQLITE_DONE;
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* The stored digest into *d, and whether it holds (*valid: the guard
+ * level at the count it was stored with); an SQLite code. */
+static int
+digest_get(struct psw_index *ix, struct files_digest *d, int *valid)
+{
+	sqlite3_stmt *s;
+	sqlite3_int64 n = 0, seen = 0;
+	unsigned long long lo, hi;
+	long long at;
+	char v[128];
+	int rc;
+
+	*valid = 0;
+	memset(d, 0, sizeof *d);
+	/* One statement: the count and the digest of one moment. */
+	rc = sqlite3_prepare_v2(ix->db, "SELECT n, seen, (SELECT value FROM "
+	    "meta WHERE key = 'files') FROM guard", -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		n = sqlite3_column_int64(s, 0);
+		seen = sqlite3_column_int64(s, 1);
+		snprintf(v, sizeof v, "%s", sqlite3_column_text(s, 2) ?
+		    (const char *)sqlite3_column_text(s, 2) : "");
+		rc = SQLITE_OK;
+	} else if (rc == SQLITE_DONE)
+		rc = SQLITE_CORRUPT;	/* the guard's one row is gone */
+	sqlite3_finalize(s);
+	if (rc != SQLITE_OK)
+		return rc;
+	if (sscanf(v, "%lld %lld %lld %16llx%16llx", &at, &d->count,
+	    &d->problems, &hi, &lo) != 5)
+		return SQLITE_OK;
+	d->lo = lo;
+	d->hi = hi;
+	*valid = n == seen && at == n;
+	return SQLITE_OK;
+}
+
+/* Store d, inside psw's write transaction and after guard_level(): with
+ * the guard's count when it is level, and not at all otherwise (the
+ * stored one then no longer holds).  An SQLite code. */
+static int
+digest_put(struct psw_index *ix, const struct files_digest *d)
+{
+	sqlite3_int64 n = 0, seen = 0;
+	char v[128];
+	int rc;
+
+	if ((rc = guard_read(ix->db, &n, &seen)) != SQLITE_OK || n != seen)
+		return rc;
+	/* No files: nothing to skip reading (and the index as a build
+	 * from nothing leaves it). */
+	if (d->count == 0)
+		return sqlite3_exec(ix->db, "DELETE FROM meta WHERE key = "
+		    "'files'", NULL, NULL, NULL);
+	snprintf(v, sizeof v, "%lld %lld %lld %016llx%016llx", (long long)n,
+	    d->count, d->problems, (unsigned long long)d->hi,
+	    (unsigned long long)d->lo);
+	return meta_put(ix, "files", v);
+}
+
+/* The digest of a folder listing (every entry, as the merge sees them). */
+static void
+digest_entries(const struct entries *l, struct files_digest *d)
+{
+	size_t i;
+
+	memset(d, 0, sizeof *d);
+	for (i = 0; i < l->n; i++)
+		digest_add(d, l->v[i].id, l->v[i].size, l->v[i].mtime_ns,
+		    l->v[i].ctime_ns, l->v[i].inode, 0, 1);
+}
+
+/* Warn about every recorded problem, in id order; how many. */
+static size_t
+warn_problems(struct psw_index *ix)
+{
+	sqlite3_stmt *s;
+	size_t n = 0;
+
+	if (sqlite3_prepare_v2(ix->db, "SELECT problem FROM files WHERE "
+	    "problem IS NOT NULL ORDER BY id", -1, &s, NULL) != SQLITE_OK)
+		return 0;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		psw_store_warn(ix->st, "%s (skipped)",
+		    (const char *)sqlite3_column_text(s, 0));
+		n++;
+	}
+	sqlite3_finalize(s);
+	return n;
+}
+
+int
+psw_index_put(struct psw_index *ix, const char *id,
+    const struct psw_client *c, const struct stat *sb, struct psw_err *e)
+{
+	struct puts p;
+	struct files_digest dg;
+	struct entry en;
+	int rc, level = 0, valid = 0;
+
+	if ((rc = puts_prepare(ix->db, &p)) != SQLITE_OK)
+		goto fail;
+	p.set = &ix->st->set;
+	if ((p.ins = index_instruments(ix)) == NULL) {
+		rc = SQLITE_NOMEM;
+		goto fail;
+	}
+	journals_in_memory(ix->db, 1);
+	if ((rc = sqlite3_exec(ix->db, "BEGIN IMMEDIATE", NULL, NULL,
+	    NULL)) != SQLITE_OK)
+		goto fail;
+	if ((level = guard_is_level(ix->db)) < 0)
+		rc = -level;
+	/* The files digest, when it holds, follows this client's row. */
+	if (rc == SQLITE_OK && level > 0)
+		rc = digest_get(ix, &dg, &valid);
+	if (rc == SQLITE_OK && valid)
+		rc = digest_take_row(ix->db, id, &dg);
+	if (rc == SQLITE_OK)
+		rc = delete_rows(&p, id);
+	if (rc == SQLITE_OK && c != NULL)
+		rc = insert_rows(&p, id, c);
+	if (rc == SQLITE_OK && c != NULL)
+		rc = put_file(&p, id, sb, NULL);
+	if (rc == SQLITE_OK && c == NULL) {
+		sqlite3_bind_text(p.delfile, 1, id, -1, SQLITE_STATIC);
+		rc = step_done(p.delfile);
+	}
+	if (rc == SQLITE_OK)
+		rc = guard_level(ix->db, level);
+	if (rc == SQLITE_OK && valid) {
+		if (c != NULL) {
+			entry_stat(&en, sb);
+			digest_add(&dg, id, en.size, en.mtime_ns, en.ctime_ns,
+			    en.inode, 0, 1);
+		}
+		rc = digest_put(ix, &dg);
+	}
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
+fail:
+	journals_in_memory(ix->db, 0);
+	puts_finalize(&p);
+	if (rc != SQLITE_OK)
+		return psw_index_error(ix, rc, "cannot update", e);
+	return 0;
+}
+
 /* One sync pass; an SQLite code or -1 with e set. */
 static int
 sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
@@ -2477,22 +2728,39 @@ sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
 	const char *digest;
 	char stored[64], quick[17], due_stored[64], due_digest[17];
 	struct puts p;
-	int rc = SQLITE_OK, stale, due_stale, fresh, level;
+	struct files_digest have, got;
+	int rc = SQLITE_OK, stale, due_stale, fresh, level, valid, same = 0,
+	    taken = 0;
 
 	memset(&p, 0, sizeof p);
 	memset(&dl, 0, sizeof dl);
 	memset(&rl, 0, sizeof rl);
-	/* The files table first, while the folder is still being listed
-	 * on its thread: a file changed in between is seen as changed. */
-	if ((rc = load_files(ix, &rl)) != SQLITE_OK) {
+	/* The stored digest, then the folder: when they agree, the files
+	 * table is not read (see struct files_digest). */
+	if ((rc = digest_get(ix, &have, &valid)) == SQLITE_OK && valid)
+		rc = digest_counts(ix->db, &have, &valid);
+	if (rc == SQLITE_OK && valid) {
+		if (scan_take(ix, &dl, e) < 0)
+			return -1;
+		taken = 1;
+		digest_entries(&dl, &got);
+		same = got.count == have.count && got.lo == have.lo &&
+		    got.hi == have.hi;
+	}
+	/* Else the files table first, while the folder is still being
+	 * listed on its thread: a file changed in between is seen as
+	 * changed. */
+	if (rc == SQLITE_OK && !same)
+		rc = load_files(ix, &rl);
+	if (rc != SQLITE_OK) {
 		/* A folder that cannot be listed is said first, and the
 		 * index is not rebuilt for it. */
-		if (scan_take(ix, &dl, e) < 0)
+		if (!taken && scan_take(ix, &dl, e) < 0)
 			return -1;
 		entries_free(&dl);
 		return rc;
 	}
-	if (scan_take(ix, &dl, e) < 0) {
+	if (!taken && scan_take(ix, &dl, e) < 0) {
 		entries_free(&rl);
 		return -1;
 	}
@@ -2531,6 +2799,18 @@ sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
 		goto out;
 	due_stale = strcmp(due_stored, due_digest) != 0;
 	stale |= due_stale;
+	if (same && !stale) {
+		/* Every file as recorded: only its problems to say. */
+		stats->files = nd;
+		stats->by_digest = 1;
+		if (have.problems > 0)
+			stats->problems += warn_problems(ix);
+		goto out;
+	}
+	if (same && (rc = load_files(ix, &rl)) != SQLITE_OK)
+		goto out;
+	rec = rl.v;
+	nr = rl.n;
 	changed = calloc(nd + 1, 1);
 	removed = calloc(nr + 1, 1);
 	if (changed == NULL || removed == NULL) {
@@ -2628,6 +2908,10 @@ sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
 	}
 	if (rc == SQLITE_OK)
 		rc = guard_level(ix->db, level);
+	/* The digest of the files table as this sync leaves it. */
+	if (rc == SQLITE_OK && (rc = digest_table(ix->db, &have)) ==
+	    SQLITE_OK)
+		rc = digest_put(ix, &have);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)

@@ -43,6 +43,7 @@ struct psw_sync_stats {
 	size_t parsed;		/* re-parsed because new or changed */
 	size_t removed;		/* rows dropped for files that are gone */
 	size_t problems;	/* files skipped because of problems */
+	int by_digest;		/* 1: no change, the files table not read */
 };
 
 /*

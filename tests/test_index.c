@@ -1365,6 +1365,139 @@ test_put(void **state)
 	    "client = ?1", "alex-m"), 3);
 }
 
+/* Write text as client id's file and put it in the index, as psw-plan
+ * does after a change. */
+static void
+put_text(struct fx *fx, const char *id, const char *text)
+{
+	struct psw_diags d = PSW_DIAGS_INIT;
+	struct psw_client *c;
+	struct psw_doc *doc;
+	struct psw_err e;
+	struct stat sb;
+	char path[256], name[64];
+
+	write_client(fx, id, text);
+	snprintf(path, sizeof path, "%s/clients/%s.yaml", fx->dir, id);
+	snprintf(name, sizeof name, "clients/%s.yaml", id);
+	assert_int_equal(psw_doc_load_file(path, name, &doc, &e), 0);
+	assert_int_equal(psw_client_read(doc, id, &c, &d), 0);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(psw_index_put(&fx->ix, id, c, &sb, &e), 0);
+	psw_diags_release(&d);
+	psw_doc_free(doc);
+}
+
+/* The files digest stored: the guard count it holds at into *at, the
+ * rest (count, problems, sum) into buf. */
+static const char *
+digest_of(struct fx *fx, long long *at, char *buf, size_t size)
+{
+	char v[256];
+	const char *sp;
+
+	q_text(psw_index_db(&fx->ix), "SELECT value FROM meta WHERE key = "
+	    "'files'", NULL, v, sizeof v);
+	*at = strtoll(v, NULL, 10);
+	sp = strchr(v, ' ');
+	snprintf(buf, size, "%s", sp != NULL ? sp + 1 : v);
+	return buf;
+}
+
+/*
+ * The files digest (meta 'files', see lib/index.c): a sync stores it
+ * at the guard's count, each psw_index_put keeps it so (the sum equals
+ * a build from nothing of the same files), and a sync that finds it so
+ * skips the files table yet still finds a file changed with its size
+ * and time kept.  A write that does not keep it leaves it behind the
+ * guard: the next sync merges the lists as before, and the next one
+ * that writes stores it again.
+ */
+static void
+test_files_digest(void **state)
+{
+	struct fx *fx = *state;
+	struct psw_sync_stats s;
+	struct timespec ts[2];
+	struct stat sb;
+	char text[256], d1[256], d2[256], path[256];
+	long long at;
+	sqlite3 *db;
+	int i;
+
+	for (i = 0; i < 40; i++) {
+		char id[16];
+
+		snprintf(id, sizeof id, "c%02d", i);
+		write_client(fx, id, simple_client(text, sizeof text, id,
+		    "Client"));
+	}
+	write_client(fx, "broken", "psw: 1\nid: broken\nname: [\n");
+	ix_open(fx);
+	db = psw_index_db(&fx->ix);
+	ix_sync(fx, &s);
+	check_stats(&s, 41, 41, 0, 1);
+	digest_of(fx, &at, d1, sizeof d1);
+	assert_int_equal(at, q_int(db, "SELECT n FROM guard", NULL));
+	assert_int_equal(strncmp(d1, "41 1 ", 5), 0);
+
+	/* psw's writes keep it: a change, a new client, one removed. */
+	put_text(fx, "c05", simple_client(text, sizeof text, "c05",
+	    "Client five, renamed"));
+	put_text(fx, "c99", simple_client(text, sizeof text, "c99", "New"));
+	snprintf(path, sizeof path, "%s/clients/c07.yaml", fx->dir);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(psw_index_put(&fx->ix, "c07", NULL, NULL, NULL), 0);
+	digest_of(fx, &at, d1, sizeof d1);
+	assert_int_equal(at, q_int(db, "SELECT n FROM guard", NULL));
+	assert_int_equal(strncmp(d1, "41 1 ", 5), 0);
+	ix_sync(fx, &s);
+	check_stats(&s, 41, 0, 0, 1);
+	assert_int_equal(s.by_digest, 1);
+
+	/* The same sum as a build from nothing of these files. */
+	ix_close(fx);
+	unlink(fx->st.index_path);
+	ix_open(fx);
+	db = psw_index_db(&fx->ix);
+	ix_sync(fx, &s);
+	check_stats(&s, 41, 41, 0, 1);
+	assert_string_equal(digest_of(fx, &at, d2, sizeof d2), d1);
+
+	/* Edited by hand, size and time kept: the ctime moved on. */
+	snprintf(path, sizeof path, "%s/clients/c03.yaml", fx->dir);
+	assert_int_equal(stat(path, &sb), 0);
+	write_client(fx, "c03", simple_client(text, sizeof text, "c03",
+	    "Cl1ent"));
+	ts[0] = sb.st_atim;
+	ts[1] = sb.st_mtim;
+	assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+	ix_sync(fx, &s);
+	check_stats(&s, 41, 1, 0, 1);
+	assert_int_equal(s.by_digest, 0);
+	assert_q(db, "SELECT name FROM clients WHERE id = ?1", "c03",
+	    "Cl1ent");
+
+	/* A write that does not keep the digest (the guard moved on with
+	 * it levelled): read as before, and every change still found. */
+	assert_int_equal(sqlite3_exec(db, "UPDATE guard SET n = n + 1, "
+	    "seen = seen + 1", NULL, NULL, NULL), SQLITE_OK);
+	ix_sync(fx, &s);
+	check_stats(&s, 41, 0, 0, 1);
+	assert_int_equal(s.by_digest, 0);
+	digest_of(fx, &at, d1, sizeof d1);
+	assert_int_not_equal(at, q_int(db, "SELECT n FROM guard", NULL));
+	write_client(fx, "c04", simple_client(text, sizeof text, "c04",
+	    "Client four"));
+	ix_sync(fx, &s);
+	check_stats(&s, 41, 1, 0, 1);
+	digest_of(fx, &at, d1, sizeof d1);
+	assert_int_equal(at, q_int(db, "SELECT n FROM guard", NULL));
+	ix_sync(fx, &s);
+	check_stats(&s, 41, 0, 0, 1);
+	assert_int_equal(s.by_digest, 1);
+}
+
 /* How many build files (index.db.build-*) are in the case folder? */
 static int
 build_files(const struct fx *fx)
@@ -1897,6 +2030,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_open_scan, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_sync_order, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_files_digest, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_sync_scan_error_damaged,
 		    setup, teardown),
