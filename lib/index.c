@@ -1574,8 +1574,9 @@ entries_free(struct entries *l)
 /*
  * Listing the folder.  Its names are read first (getdents is cheap),
  * then every file is stat'ed: path lookups are most of the cost, and two
- * threads take them in chunks, the listing's own and, once the index is
- * open and its files table read, the caller's.  Then the list is sorted.
+ * threads take them in chunks, the listing's own and, once the index has
+ * been read, the caller's.  The list is sorted only when the sync merges
+ * it with the files table (when the files digest does not hold).
  */
 #define SCAN_CHUNK	256
 
@@ -1694,10 +1695,8 @@ scan_list(struct psw_scan *sc)
 	if (errno != 0)
 		return psw_error_errno(&sc->e, PSW_EIO, errno,
 		    "cannot read '%s'", sc->st->clients);
-	/* Sorted now, while the caller reads the index. */
+	/* Not sorted yet: a sync whose digest holds needs no order. */
 	entries_done(&sc->l);
-	if (entries_sort(sc->l.v, sc->l.n) < 0)
-		return psw_error(&sc->e, PSW_EIO, "out of memory");
 	return 0;
 }
 
@@ -2811,6 +2810,11 @@ sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
 		goto out;
 	rec = rl.v;
 	nr = rl.n;
+	/* The listing in id order, as the table is read, for the merge. */
+	if (entries_sort(dl.v, dl.n) < 0) {
+		rc = SQLITE_NOMEM;
+		goto out;
+	}
 	changed = calloc(nd + 1, 1);
 	removed = calloc(nr + 1, 1);
 	if (changed == NULL || removed == NULL) {
