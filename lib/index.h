@@ -19,8 +19,8 @@
 #include "error.h"
 #include "store.h"
 
-#define PSW_INDEX_SCHEMA 6
-#define PSW_INDEX_SCHEMA_STR "6"
+#define PSW_INDEX_SCHEMA 7
+#define PSW_INDEX_SCHEMA_STR "7"
 
 struct sqlite3;
 
