@@ -1700,23 +1700,32 @@ scan_list(struct psw_scan *sc)
 	return 0;
 }
 
-/* Stat chunks of the listed entries until none is left; a file removed
- * meanwhile is marked with size -1. */
+/*
+ * Stat chunks of the listed entries until none is left; a file removed
+ * meanwhile is marked with size -1.  own: through a descriptor of this
+ * thread's own for the same folder (opened from the listing's, so the
+ * folder cannot have been swapped meanwhile): two threads sharing one
+ * open file bounce its reference count between processors on every
+ * path lookup.
+ */
 static void
-scan_stat(struct psw_scan *sc)
+scan_stat(struct psw_scan *sc, int own)
 {
 	char name[PSW_ID_MAX + 8];
 	struct stat sb;
 	size_t i, k, end, len;
-	int dfd;
+	int dfd, mine = -1;
 
 	if (sc->dir == NULL)
 		return;
 	dfd = dirfd(sc->dir);
+	if (own && atomic_load(&sc->next) < sc->l.n &&
+	    (mine = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0)
+		dfd = mine;
 	for (;;) {
 		k = atomic_fetch_add(&sc->next, SCAN_CHUNK);
 		if (k >= sc->l.n)
-			return;
+			break;
 		end = k + SCAN_CHUNK < sc->l.n ? k + SCAN_CHUNK : sc->l.n;
 		for (i = k; i < end; i++) {
 			/* Ids are valid, so at most PSW_ID_MAX bytes. */
@@ -1729,6 +1738,8 @@ scan_stat(struct psw_scan *sc)
 				entry_stat(&sc->l.v[i], &sb);
 		}
 	}
+	if (mine >= 0)
+		close(mine);
 }
 
 /* Close the folder and drop the entries removed meanwhile. */
@@ -1770,7 +1781,7 @@ scan_main(void *arg)
 	pthread_cond_signal(&sc->cv);
 	pthread_mutex_unlock(&sc->mu);
 	if (rc == 0)
-		scan_stat(sc);
+		scan_stat(sc, 0);
 	return NULL;
 }
 
@@ -1814,7 +1825,7 @@ scan_join(struct psw_scan *sc)
 		pthread_cond_wait(&sc->cv, &sc->mu);
 	pthread_mutex_unlock(&sc->mu);
 	if (sc->rc == 0)
-		scan_stat(sc);
+		scan_stat(sc, 1);
 	pthread_join(sc->tid, NULL);
 	pthread_cond_destroy(&sc->cv);
 	pthread_mutex_destroy(&sc->mu);
@@ -1860,7 +1871,7 @@ scan_take(struct psw_index *ix, struct entries *out, struct psw_err *e)
 		sc->st = ix->st;
 		psw_err_clear(&sc->e);
 		if ((sc->rc = scan_list(sc)) == 0)
-			scan_stat(sc);
+			scan_stat(sc, 0);
 	} else {
 		scan_join(sc);
 		ix->scan = NULL;
