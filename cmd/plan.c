@@ -120,7 +120,7 @@ cmd_list(struct psw_cli *cli, int argc, char **argv)
 	struct psw_err e;
 	sqlite3_stmt *s = NULL;
 	char all[256], sql[1024];
-	int rc;
+	int rc, n;
 
 	rc = psw_cli_parse(cli, argc, argv, local, 5, list_opt, &o,
 	    "usage: psw-plan list [--status S] [--worker W] [--due-before DATE]\n"
@@ -160,7 +160,7 @@ cmd_list(struct psw_cli *cli, int argc, char **argv)
 	 * testing every client; the values are bound.  New columns go at
 	 * the end: tsv, csv and json keep their shape.
 	 */
-	snprintf(sql, sizeof sql, "SELECT id, name, status, worker, opened, "
+	n = snprintf(sql, sizeof sql, "SELECT id, name, status, worker, opened, "
 	    "last_contact, next_review, open_goals FROM caseload c WHERE 1"
 	    "%s%s%s%s%s ORDER BY id",
 	    o.status ? " AND status = ?1" : "",
@@ -178,6 +178,10 @@ cmd_list(struct psw_cli *cli, int argc, char **argv)
 	    "WHERE b.client = a.client AND b.instrument = a.instrument "
 	    "AND b.voided IS NULL AND (b.date > a.date "
 	    "OR (b.date = a.date AND b.id > a.id))))" : "");
+	if (n < 0 || (size_t)n >= sizeof sql) {
+		psw_error(&e, PSW_EIO, "internal error: list statement too long");
+		return psw_cli_fail(cli, &e);
+	}
 	rc = sqlite3_prepare_v2(psw_index_db(&cli->index), sql, -1, &s, NULL);
 	if (rc != SQLITE_OK) {
 		psw_index_error(&cli->index, rc, "cannot list", &e);

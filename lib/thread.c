@@ -9,9 +9,15 @@
  * virtual machine (Linux 6.18): a thread and its creator each spinning
  * for 2 ms took 2.9-4.1 ms together; 2.15 ms with the thread started on
  * the other processor.  So a helper is started pinned to another
- * processor, which wakes it there at once, and unpins itself first thing.
+ * processor, which wakes it there at once, and unpins itself first thing
+ * (back to its creator's processors).  Where the process may use one
+ * processor it is started unpinned.  A processor kept busy by another
+ * program delays a helper pinned to it until the scheduler gives it a
+ * turn there: no worse than a helper left to wait on its creator's.
  */
-#if defined(__linux__)
+/* PSW_HAVE_AFFINITY: meson found pthread_attr_setaffinity_np (glibc,
+ * musl); elsewhere helpers simply start unpinned. */
+#if defined(PSW_HAVE_AFFINITY)
 #define _GNU_SOURCE	/* sched_getcpu, CPU_SET, the *affinity_np calls */
 #endif
 
@@ -25,7 +31,7 @@ struct start {
 	void *(*fn)(void *);
 	void *arg;
 	int pinned;
-#if defined(__linux__)
+#if defined(PSW_HAVE_AFFINITY)
 	cpu_set_t all;
 #endif
 };
@@ -34,7 +40,7 @@ int
 psw_thread_cpus(void)
 {
 	long n;
-#if defined(__linux__)
+#if defined(PSW_HAVE_AFFINITY)
 	cpu_set_t all;
 
 	if (sched_getaffinity(0, sizeof all, &all) == 0)
@@ -50,15 +56,16 @@ trampoline(void *p)
 	struct start s = *(struct start *)p;
 
 	free(p);
-#if defined(__linux__)
-	/* Pinned only to start there at once: free to move from now on. */
+#if defined(PSW_HAVE_AFFINITY)
+	/* Pinned only to start there at once: free to move from now on,
+	 * over the processors its creator could use. */
 	if (s.pinned)
 		pthread_setaffinity_np(pthread_self(), sizeof s.all, &s.all);
 #endif
 	return s.fn(s.arg);
 }
 
-#if defined(__linux__)
+#if defined(PSW_HAVE_AFFINITY)
 /* Start s on the k-th allowed processor after the caller's (the caller's
  * own not counted); 1 if started. */
 static int
@@ -96,12 +103,12 @@ psw_thread_start(pthread_t *tid, void *(*fn)(void *), void *arg, int k)
 {
 	struct start *s;
 
-	if (psw_thread_cpus() < 2 || (s = malloc(sizeof *s)) == NULL)
+	if ((s = malloc(sizeof *s)) == NULL)
 		return -1;
 	s->fn = fn;
 	s->arg = arg;
 	s->pinned = 0;
-#if defined(__linux__)
+#if defined(PSW_HAVE_AFFINITY)
 	if (start_pinned(tid, s, k))
 		return 0;
 #endif

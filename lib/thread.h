@@ -12,10 +12,10 @@ int psw_thread_cpus(void);
 
 /*
  * Start fn(arg) on a new thread, first on the k-th processor after the
- * caller's (k = 0, 1, ...) among those the process may use, then free to
- * move.  0, or -1 when no thread was started: the process may use only
- * one processor, or memory or threads ran out; the caller then does the
- * work itself.
+ * caller's (k = 0, 1, ...) among those the caller may use, then free to
+ * move over all of them; unpinned where there is one processor or no
+ * way to pin.  0, or -1 when no thread was started (memory or threads
+ * ran out): the caller then does the work itself.
  */
 int psw_thread_start(pthread_t *tid, void *(*fn)(void *), void *arg,
     int k);

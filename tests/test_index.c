@@ -1477,6 +1477,19 @@ test_files_digest(void **state)
 	assert_int_equal(s.by_digest, 0);
 	assert_q(db, "SELECT name FROM clients WHERE id = ?1", "c03",
 	    "Cl1ent");
+	/* That sync kept the digest (its rows out and in again). */
+	ix_sync(fx, &s);
+	check_stats(&s, 41, 0, 0, 1);
+	assert_int_equal(s.by_digest, 1);
+
+	/* Other settings for what is due: every client again, then the
+	 * digest holds. */
+	fx->st.set.no_contact_days++;
+	ix_sync(fx, &s);
+	check_stats(&s, 41, 41, 0, 1);
+	assert_int_equal(s.by_digest, 0);
+	ix_sync(fx, &s);
+	assert_int_equal(s.by_digest, 1);
 
 	/* A write that does not keep the digest (the guard moved on with
 	 * it levelled): read as before, and every change still found. */
@@ -1495,6 +1508,44 @@ test_files_digest(void **state)
 	assert_int_equal(at, q_int(db, "SELECT n FROM guard", NULL));
 	ix_sync(fx, &s);
 	check_stats(&s, 41, 0, 0, 1);
+	assert_int_equal(s.by_digest, 1);
+	ix_close(fx);
+}
+
+/*
+ * An index made for an empty folder has no files digest (nothing to
+ * skip); psw's first write makes one from the table, and the sync after
+ * it reads no files row.  So does the first write after the last client
+ * was taken out.
+ */
+static void
+test_files_digest_from_nothing(void **state)
+{
+	struct fx *fx = *state;
+	struct psw_sync_stats s;
+	char text[256], path[256];
+
+	ix_open(fx);
+	ix_sync(fx, &s);
+	check_stats(&s, 0, 0, 0, 0);
+	assert_int_equal(s.by_digest, 0);
+	put_text(fx, "ana", simple_client(text, sizeof text, "ana", "Ana"));
+	put_text(fx, "bo", simple_client(text, sizeof text, "bo", "Bo"));
+	ix_sync(fx, &s);
+	check_stats(&s, 2, 0, 0, 0);
+	assert_int_equal(s.by_digest, 1);
+
+	snprintf(path, sizeof path, "%s/clients/ana.yaml", fx->dir);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(psw_index_put(&fx->ix, "ana", NULL, NULL, NULL), 0);
+	snprintf(path, sizeof path, "%s/clients/bo.yaml", fx->dir);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(psw_index_put(&fx->ix, "bo", NULL, NULL, NULL), 0);
+	ix_sync(fx, &s);
+	check_stats(&s, 0, 0, 0, 0);
+	put_text(fx, "cy", simple_client(text, sizeof text, "cy", "Cy"));
+	ix_sync(fx, &s);
+	check_stats(&s, 1, 0, 0, 0);
 	assert_int_equal(s.by_digest, 1);
 }
 
@@ -2033,6 +2084,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_files_digest, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_files_digest_from_nothing,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_scan_error_damaged,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_scan_error, setup,

@@ -1,6 +1,6 @@
 /*
  * test_thread.c - helper threads: they run their work, unpin themselves
- * once started, and are not started where only one processor may be used.
+ * once started, and start unpinned where only one processor may be used.
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
@@ -75,16 +75,20 @@ test_one_cpu(void **state)
 	cpu_set_t one, saved;
 	struct probe pr = { 1, 0 };
 	pthread_t tid;
+	void *ret;
 
 	(void)state;
 	assert_int_equal(sched_getaffinity(0, sizeof saved, &saved), 0);
 	CPU_ZERO(&one);
 	CPU_SET(sched_getcpu(), &one);
 	assert_int_equal(sched_setaffinity(0, sizeof one, &one), 0);
+	process_mask = one;
 	assert_int_equal(psw_thread_cpus(), 1);
-	/* No thread: the caller does the work itself. */
-	assert_int_equal(psw_thread_start(&tid, work, &pr, 0), -1);
-	assert_int_equal(pr.arg, 1);
+	/* Started all the same, unpinned: on the one processor there is. */
+	assert_int_equal(psw_thread_start(&tid, work, &pr, 0), 0);
+	assert_int_equal(pthread_join(tid, &ret), 0);
+	assert_int_equal(pr.arg, 2);
+	assert_true(pr.same_mask);
 	assert_int_equal(sched_setaffinity(0, sizeof saved, &saved), 0);
 }
 
