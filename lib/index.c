@@ -1059,7 +1059,8 @@ step_done(sqlite3_stmt *s)
 struct puts {
 	sqlite3_stmt *del[16], *file, *delfile, *client, *consent, *team,
 	    *strength, *need, *assessment, *goal, *action, *progress, *review,
-	    *referral, *refevent, *contact, *subscale, *due;
+	    *referral, *refevent, *contact, *subscale, *due,
+	    *filerow;	/* a files row's stats, for the files digest */
 	const struct psw_instruments *ins;	/* borrowed, may be NULL */
 	const struct psw_settings *set;		/* borrowed */
 };
@@ -1125,6 +1126,8 @@ puts_prepare(sqlite3 *db, struct puts *p)
 	    "(?1, ?2, ?3, ?4, ?5)");
 	PREP(due, "INSERT OR REPLACE INTO due_items VALUES "
 	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+	PREP(filerow, "SELECT size, mtime_ns, ctime_ns, inode, "
+	    "problem IS NOT NULL FROM files WHERE id = ?1");
 #undef PREP
 	return SQLITE_OK;
 }
@@ -1976,6 +1979,23 @@ entry_same(const struct entry *a, const struct entry *b)
 	    a->ctime_ns == b->ctime_ns && a->inode == b->inode;
 }
 
+/* Warn about each recorded problem s yields (its first column), then
+ * finalize s; how many. */
+static size_t
+warn_rows(struct psw_index *ix, sqlite3_stmt *s)
+{
+	size_t n = 0;
+
+	while (sqlite3_step(s) == SQLITE_ROW)
+		if (sqlite3_column_text(s, 0) != NULL) {
+			psw_store_warn(ix->st, "%s (skipped)",
+			    (const char *)sqlite3_column_text(s, 0));
+			n++;
+		}
+	sqlite3_finalize(s);
+	return n;
+}
+
 /* Warn about the recorded problem of an unchanged file. */
 static void
 warn_recorded(struct psw_index *ix, const char *id)
@@ -1986,10 +2006,7 @@ warn_recorded(struct psw_index *ix, const char *id)
 	    -1, &s, NULL) != SQLITE_OK)
 		return;
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
-		psw_store_warn(ix->st, "%s (skipped)",
-		    (const char *)sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
+	warn_rows(ix, s);
 }
 
 /*
@@ -2551,17 +2568,15 @@ digest_counts(sqlite3 *db, const struct files_digest *d, int *ok)
 }
 
 /* Take client id's files row, if any, out of d (sign -1) or put it in
- * (sign 1); an SQLite code. */
+ * (sign 1), with the statement prepared once for the writes (p);
+ * an SQLite code. */
 static int
-digest_row(sqlite3 *db, const char *id, struct files_digest *d, int sign)
+digest_row(struct puts *p, const char *id, struct files_digest *d,
+    int sign)
 {
-	sqlite3_stmt *s;
+	sqlite3_stmt *s = p->filerow;
 	int rc;
 
-	rc = sqlite3_prepare_v2(db, "SELECT size, mtime_ns, ctime_ns, inode, "
-	    "problem IS NOT NULL FROM files WHERE id = ?1", -1, &s, NULL);
-	if (rc != SQLITE_OK)
-		return rc;
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		digest_add(d, id, sqlite3_column_int64(s, 0),
@@ -2569,7 +2584,7 @@ digest_row(sqlite3 *db, const char *id, struct files_digest *d, int sign)
 		    sqlite3_column_int64(s, 3), sqlite3_column_int(s, 4), sign);
 		rc = SQLITE_DONE;
 	}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
@@ -2652,18 +2667,11 @@ static size_t
 warn_problems(struct psw_index *ix)
 {
 	sqlite3_stmt *s;
-	size_t n = 0;
 
 	if (sqlite3_prepare_v2(ix->db, "SELECT problem FROM files WHERE "
 	    "problem IS NOT NULL ORDER BY id", -1, &s, NULL) != SQLITE_OK)
 		return 0;
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		psw_store_warn(ix->st, "%s (skipped)",
-		    (const char *)sqlite3_column_text(s, 0));
-		n++;
-	}
-	sqlite3_finalize(s);
-	return n;
+	return warn_rows(ix, s);
 }
 
 int
@@ -2692,7 +2700,7 @@ psw_index_put(struct psw_index *ix, const char *id,
 	if (rc == SQLITE_OK && level > 0)
 		rc = digest_get(ix, &dg, &valid);
 	if (rc == SQLITE_OK && valid)
-		rc = digest_row(ix->db, id, &dg, -1);
+		rc = digest_row(&p, id, &dg, -1);
 	if (rc == SQLITE_OK)
 		rc = delete_rows(&p, id);
 	if (rc == SQLITE_OK && c != NULL)
@@ -2896,10 +2904,10 @@ sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
 		inc = 1;
 		for (j = 0; j < nr && rc == SQLITE_OK; j++)
 			if (removed[j])
-				rc = digest_row(ix->db, rec[j].id, &have, -1);
+				rc = digest_row(&p, rec[j].id, &have, -1);
 		for (i = 0; i < nd && rc == SQLITE_OK; i++)
 			if (changed[i])
-				rc = digest_row(ix->db, disk[i].id, &have, -1);
+				rc = digest_row(&p, disk[i].id, &have, -1);
 	}
 	for (j = 0; j < nr && rc == SQLITE_OK; j++) {
 		if (!removed[j])
@@ -2944,7 +2952,7 @@ sync_pass(struct psw_index *ix, struct psw_sync_stats *stats,
 	/* The digest of the files table as this sync leaves it. */
 	for (i = 0; inc && i < nd && rc == SQLITE_OK; i++)
 		if (changed[i])
-			rc = digest_row(ix->db, disk[i].id, &have, 1);
+			rc = digest_row(&p, disk[i].id, &have, 1);
 	if (rc == SQLITE_OK && !inc)
 		rc = digest_table(ix->db, &have);
 	if (rc == SQLITE_OK)

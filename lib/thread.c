@@ -107,12 +107,11 @@ psw_thread_start(pthread_t *tid, void *(*fn)(void *), void *arg, int k)
 		return -1;
 	s->fn = fn;
 	s->arg = arg;
-	s->pinned = 0;
 #if defined(PSW_HAVE_AFFINITY)
 	if (start_pinned(tid, s, k))
 		return 0;
 #endif
-	s->pinned = 0;
+	s->pinned = 0;	/* start_pinned may have set it, then failed */
 	if (pthread_create(tid, NULL, trampoline, s) != 0) {
 		free(s);
 		return -1;
